@@ -254,8 +254,7 @@ mod tests {
 
     #[test]
     fn a_bad_value_is_named_and_the_default_kept() {
-        let (config, issues) =
-            Config::default().with_query("timeout=banana&warn=5s");
+        let (config, issues) = Config::default().with_query("timeout=banana&warn=5s");
 
         assert_eq!(config.timeout, Config::default().timeout);
         assert_eq!(config.warn, Duration::from_secs(5));
@@ -306,8 +305,7 @@ mod tests {
 
     #[test]
     fn other_parameters_and_empty_pairs_are_ignored() {
-        let (config, issues) =
-            Config::default().with_query("?&utm=x&timeout=5s&&flag");
+        let (config, issues) = Config::default().with_query("?&utm=x&timeout=5s&&flag");
 
         assert!(issues.is_empty());
         assert_eq!(config.timeout, Duration::from_secs(5));
@@ -316,8 +314,7 @@ mod tests {
     #[test]
     fn a_long_bad_value_is_shortened_in_the_message() {
         let value = "x".repeat(500);
-        let (_, issues) =
-            Config::default().with_overrides([("leeway", value.as_str())]);
+        let (_, issues) = Config::default().with_overrides([("leeway", value.as_str())]);
 
         assert!(issues[0].to_string().len() < 120);
     }

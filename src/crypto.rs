@@ -37,11 +37,7 @@ impl JwtSigner for Hs256Signer {
 struct Hs256Verifier(HmacSha256);
 
 impl Verifier<Vec<u8>> for Hs256Verifier {
-    fn verify(
-        &self,
-        msg: &[u8],
-        signature: &Vec<u8>,
-    ) -> std::result::Result<(), signature::Error> {
+    fn verify(&self, msg: &[u8], signature: &Vec<u8>) -> std::result::Result<(), signature::Error> {
         let mut mac = self.0.clone();
         mac.update(msg);
         mac.verify_slice(signature)
@@ -56,8 +52,7 @@ impl JwtVerifier for Hs256Verifier {
 }
 
 fn hmac_key(secret: &[u8]) -> JwtResult<HmacSha256> {
-    HmacSha256::new_from_slice(secret)
-        .map_err(|_| ErrorKind::InvalidKeyFormat.into())
+    HmacSha256::new_from_slice(secret).map_err(|_| ErrorKind::InvalidKeyFormat.into())
 }
 
 fn signer(alg: &Algorithm, key: &EncodingKey) -> JwtResult<Box<dyn JwtSigner>> {
@@ -67,10 +62,7 @@ fn signer(alg: &Algorithm, key: &EncodingKey) -> JwtResult<Box<dyn JwtSigner>> {
     Ok(Box::new(Hs256Signer(hmac_key(key.as_bytes())?)))
 }
 
-fn verifier(
-    alg: &Algorithm,
-    key: &DecodingKey,
-) -> JwtResult<Box<dyn JwtVerifier>> {
+fn verifier(alg: &Algorithm, key: &DecodingKey) -> JwtResult<Box<dyn JwtVerifier>> {
     if *alg != Algorithm::HS256 || key.family() != AlgorithmFamily::Hmac {
         return Err(ErrorKind::InvalidAlgorithm.into());
     }

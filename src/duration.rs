@@ -106,7 +106,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
 pub fn format_duration(duration: Duration) -> String {
     let millis = duration.as_millis();
     for (factor, unit) in [(3_600_000, "h"), (60_000, "m"), (1_000, "s")] {
-        if millis >= factor && millis % factor == 0 {
+        if millis >= factor && millis.is_multiple_of(factor) {
             return format!("{}{unit}", millis / factor);
         }
     }

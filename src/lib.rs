@@ -10,3 +10,8 @@ pub mod token;
 pub mod tracker;
 
 pub use config::Config;
+pub mod app;
+pub mod clock;
+pub mod components;
+pub mod session;
+pub mod storage;

@@ -134,14 +134,10 @@ impl fmt::Display for Invalid {
         match self {
             Self::MissingSetTime => f.write_str("a token is stored without a set-time"),
             Self::MissingToken => f.write_str("a set-time is stored without a token"),
-            Self::SetTimeNotANumber => {
-                f.write_str("the set-time is not decimal milliseconds")
-            }
+            Self::SetTimeNotANumber => f.write_str("the set-time is not decimal milliseconds"),
             Self::SetTimeInFuture => f.write_str("the set-time lies in the future"),
             Self::IssuedInFuture => f.write_str("the token's iat lies in the future"),
-            Self::SetTimeMismatch => {
-                f.write_str("the set-time does not match the token's iat")
-            }
+            Self::SetTimeMismatch => f.write_str("the set-time does not match the token's iat"),
             Self::Token(error) => error.fmt(f),
         }
     }
@@ -242,11 +238,7 @@ pub struct Deadline {
 /// A token without `exp` is accepted but bounded by set-time + timeout,
 /// and by `iat` + timeout when it has an `iat`. On a tie the timeout wins,
 /// then the token's expiry.
-pub fn deadline(
-    session: &Session,
-    config: &Config,
-    last_activity: Option<u64>,
-) -> Deadline {
+pub fn deadline(session: &Session, config: &Config, last_activity: Option<u64>) -> Deadline {
     let timeout = config.timeout_ms();
     let mut end = Deadline {
         at: session.set_time.saturating_add(timeout),

@@ -53,9 +53,7 @@ impl fmt::Display for TokenError {
         match self {
             Self::Shape => f.write_str("token is not three dot-separated parts"),
             Self::Encoding => f.write_str("token has a part that is not base64url"),
-            Self::Header => {
-                f.write_str("token header is not JSON naming a known algorithm")
-            }
+            Self::Header => f.write_str("token header is not JSON naming a known algorithm"),
             Self::Unsigned => f.write_str("token is unsigned (alg none)"),
             Self::Algorithm => {
                 f.write_str("token is signed with an algorithm that is not accepted")
@@ -75,9 +73,7 @@ impl std::error::Error for TokenError {}
 fn map_jwt_error(error: &jsonwebtoken::errors::Error) -> TokenError {
     match error.kind() {
         ErrorKind::InvalidSignature => TokenError::Signature,
-        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
-            TokenError::Algorithm
-        }
+        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => TokenError::Algorithm,
         ErrorKind::Base64(_) => TokenError::Encoding,
         ErrorKind::InvalidToken => TokenError::Shape,
         ErrorKind::Json(_) | ErrorKind::Utf8(_) => TokenError::Payload,
@@ -99,8 +95,7 @@ fn check_shape(token: &str) -> Result<(), TokenError> {
     let header = URL_SAFE_NO_PAD
         .decode(header)
         .map_err(|_| TokenError::Encoding)?;
-    let header: Value =
-        serde_json::from_slice(&header).map_err(|_| TokenError::Header)?;
+    let header: Value = serde_json::from_slice(&header).map_err(|_| TokenError::Header)?;
     match header.get("alg").and_then(Value::as_str) {
         Some(alg) if alg.eq_ignore_ascii_case("none") => {
             return Err(TokenError::Unsigned);
@@ -170,9 +165,8 @@ impl TokenVerifier {
     /// A [`TokenError`] naming the first check that failed.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         check_shape(token)?;
-        let data =
-            jsonwebtoken::decode::<Value>(token, &self.key, &self.validation)
-                .map_err(|error| map_jwt_error(&error))?;
+        let data = jsonwebtoken::decode::<Value>(token, &self.key, &self.validation)
+            .map_err(|error| map_jwt_error(&error))?;
 
         let payload = data.claims;
         if !payload.is_object() {
@@ -297,16 +291,37 @@ mod tests {
             ("a.b".to_owned(), TokenError::Shape),
             ("a.b.c.d".to_owned(), TokenError::Shape),
             (format!(".{}.{}", parts[1], parts[2]), TokenError::Shape),
-            (format!("{}.%%%.{}", parts[0], parts[2]), TokenError::Encoding),
-            (format!("!!.{}.{}", parts[1], parts[2]), TokenError::Encoding),
+            (
+                format!("{}.%%%.{}", parts[0], parts[2]),
+                TokenError::Encoding,
+            ),
+            (
+                format!("!!.{}.{}", parts[1], parts[2]),
+                TokenError::Encoding,
+            ),
             (format!("{signed_body}.***"), TokenError::Encoding),
-            (format!("{}.{}.{}", b64("[1]"), parts[1], parts[2]), TokenError::Header),
+            (
+                format!("{}.{}.{}", b64("[1]"), parts[1], parts[2]),
+                TokenError::Header,
+            ),
             (format!("{none_header}.{}.", parts[1]), TokenError::Unsigned),
-            (format!("{none_header}.{}.{}", parts[1], parts[2]), TokenError::Unsigned),
+            (
+                format!("{none_header}.{}.{}", parts[1], parts[2]),
+                TokenError::Unsigned,
+            ),
             (format!("{signed_body}."), TokenError::Unsigned),
-            (format!("{hs512_header}.{}.{}", parts[1], parts[2]), TokenError::Algorithm),
-            (with_payload(&good, r#"{"sub":"admin","exp":9999999999}"#), TokenError::Signature),
-            (format!("{signed_body}.{}", b64("forged-signature")), TokenError::Signature),
+            (
+                format!("{hs512_header}.{}.{}", parts[1], parts[2]),
+                TokenError::Algorithm,
+            ),
+            (
+                with_payload(&good, r#"{"sub":"admin","exp":9999999999}"#),
+                TokenError::Signature,
+            ),
+            (
+                format!("{signed_body}.{}", b64("forged-signature")),
+                TokenError::Signature,
+            ),
         ];
         for (token, error) in cases {
             assert_eq!(verifier().verify(&token), Err(error), "{token}");
@@ -327,16 +342,30 @@ mod tests {
     fn signed_payloads_with_bad_claims_are_rejected() {
         let key = EncodingKey::from_secret(DEMO_SECRET).expect("key");
         let sign = |claims: &Value| {
-            jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key)
-                .expect("signs")
+            jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key).expect("signs")
         };
         let cases = [
-            (serde_json::json!({"exp": "1893456000"}), TokenError::ClaimType("exp")),
-            (serde_json::json!({"exp": null}), TokenError::ClaimType("exp")),
-            (serde_json::json!({"exp": 1.5}), TokenError::ClaimType("exp")),
+            (
+                serde_json::json!({"exp": "1893456000"}),
+                TokenError::ClaimType("exp"),
+            ),
+            (
+                serde_json::json!({"exp": null}),
+                TokenError::ClaimType("exp"),
+            ),
+            (
+                serde_json::json!({"exp": 1.5}),
+                TokenError::ClaimType("exp"),
+            ),
             (serde_json::json!({"iat": -3}), TokenError::ClaimType("iat")),
-            (serde_json::json!({"nbf": "soon"}), TokenError::ClaimType("nbf")),
-            (serde_json::json!(["not", "an", "object"]), TokenError::Payload),
+            (
+                serde_json::json!({"nbf": "soon"}),
+                TokenError::ClaimType("nbf"),
+            ),
+            (
+                serde_json::json!(["not", "an", "object"]),
+                TokenError::Payload,
+            ),
             (serde_json::json!("text"), TokenError::Payload),
         ];
         for (claims, error) in cases {

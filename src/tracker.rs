@@ -9,8 +9,7 @@
 use crate::claims::Claims;
 use crate::config::Config;
 use crate::rules::{
-    Deadline, Invalid, Reason, Session, Standing, State, StoredPair,
-    check_pair, deadline, standing,
+    Deadline, Invalid, Reason, Session, Standing, State, StoredPair, check_pair, deadline, standing,
 };
 use crate::token::TokenError;
 
@@ -139,9 +138,8 @@ impl Tracker {
         let session = match checked {
             Ok(session) => session,
             Err(
-                cause @ (Invalid::MissingSetTime
-                | Invalid::MissingToken
-                | Invalid::SetTimeMismatch),
+                cause
+                @ (Invalid::MissingSetTime | Invalid::MissingToken | Invalid::SetTimeMismatch),
             ) => {
                 if trigger == Trigger::Check {
                     if self.suspect.as_ref() == Some(pair) {
@@ -180,12 +178,7 @@ impl Tracker {
     }
 
     /// Records a session this tab just wrote (log in, stay signed in).
-    pub fn started(
-        &mut self,
-        session: Session,
-        now: u64,
-        last_activity: Option<u64>,
-    ) -> Step {
+    pub fn started(&mut self, session: Session, now: u64, last_activity: Option<u64>) -> Step {
         let mut step = Step::default();
         self.suspect = None;
         let end = deadline(&session, &self.config, last_activity);
@@ -204,8 +197,10 @@ impl Tracker {
 
     /// Ends the session for `reason`, as this tab's own decision (log out).
     pub fn stop(&mut self, reason: Reason) -> Step {
-        let mut step = Step::default();
-        step.remove = self.session.as_ref().map(|s| s.pair.clone());
+        let mut step = Step {
+            remove: self.session.as_ref().map(|s| s.pair.clone()),
+            ..Step::default()
+        };
         self.end(reason, &mut step);
         step
     }
@@ -214,8 +209,7 @@ impl Tracker {
     /// what storage holds. Never returns a token past its deadline.
     pub fn token(&self, pair: &StoredPair) -> Option<&str> {
         let session = self.session.as_ref()?;
-        (self.state.is_signed_in() && session.pair == *pair)
-            .then_some(session.token.as_str())
+        (self.state.is_signed_in() && session.pair == *pair).then_some(session.token.as_str())
     }
 }
 

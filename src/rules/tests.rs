@@ -37,12 +37,23 @@ fn the_session_ends_exactly_at_set_time_plus_timeout() {
     let end = deadline(&s, &cfg, None);
 
     let cases = [
-        (T0 + 30_000 - 1, Standing::Running { state: State::Active, next_change: T0 + 30_000 }),
+        (
+            T0 + 30_000 - 1,
+            Standing::Running {
+                state: State::Active,
+                next_change: T0 + 30_000,
+            },
+        ),
         (T0 + 30_000, Standing::Ended(Reason::Timeout)),
         (T0 + 30_001, Standing::Ended(Reason::Timeout)),
     ];
     for (now, expected) in cases {
-        assert_eq!(standing(end, &cfg, now), expected, "now = T0 + {}", now - T0);
+        assert_eq!(
+            standing(end, &cfg, now),
+            expected,
+            "now = T0 + {}",
+            now - T0
+        );
     }
 }
 
@@ -59,7 +70,8 @@ fn token_exp_is_the_first_whole_second_at_or_after_the_end() {
     for (set_time, timeout, exp) in cases {
         assert_eq!(token_exp(set_time, timeout), exp, "{set_time} + {timeout}");
         assert!(
-            u128::from(exp) * 1000 >= (u128::from(set_time) + u128::from(timeout)).min(u128::from(u64::MAX)),
+            u128::from(exp) * 1000
+                >= (u128::from(set_time) + u128::from(timeout)).min(u128::from(u64::MAX)),
             "token must not end first"
         );
     }
@@ -100,13 +112,19 @@ fn a_token_without_exp_or_iat_is_bounded_by_the_set_time() {
 
     assert_eq!(
         deadline(&s, &cfg, None),
-        Deadline { at: T0 + 60_000, reason: Reason::Timeout }
+        Deadline {
+            at: T0 + 60_000,
+            reason: Reason::Timeout
+        }
     );
 }
 
 #[test]
 fn idle_timeout_counts_from_the_last_activity_or_the_set_time() {
-    let cfg = Config { idle: Duration::from_secs(10), ..config(60) };
+    let cfg = Config {
+        idle: Duration::from_secs(10),
+        ..config(60)
+    };
     let s = session(T0, claims(Some(T0 / 1000), None));
 
     let cases = [
@@ -120,19 +138,52 @@ fn idle_timeout_counts_from_the_last_activity_or_the_set_time() {
         assert_eq!(end.at, at, "{activity:?}");
     }
     assert_eq!(deadline(&s, &cfg, None).reason, Reason::Idle);
-    assert_eq!(deadline(&s, &cfg, Some(T0 + 55_000)).reason, Reason::Timeout);
+    assert_eq!(
+        deadline(&s, &cfg, Some(T0 + 55_000)).reason,
+        Reason::Timeout
+    );
 }
 
 #[test]
 fn warning_starts_at_deadline_minus_warn() {
-    let cfg = Config { warn: Duration::from_secs(5), ..config(30) };
-    let end = Deadline { at: T0 + 30_000, reason: Reason::Timeout };
+    let cfg = Config {
+        warn: Duration::from_secs(5),
+        ..config(30)
+    };
+    let end = Deadline {
+        at: T0 + 30_000,
+        reason: Reason::Timeout,
+    };
 
     let cases = [
-        (T0, Standing::Running { state: State::Active, next_change: T0 + 25_000 }),
-        (T0 + 24_999, Standing::Running { state: State::Active, next_change: T0 + 25_000 }),
-        (T0 + 25_000, Standing::Running { state: State::Expiring, next_change: T0 + 30_000 }),
-        (T0 + 29_999, Standing::Running { state: State::Expiring, next_change: T0 + 30_000 }),
+        (
+            T0,
+            Standing::Running {
+                state: State::Active,
+                next_change: T0 + 25_000,
+            },
+        ),
+        (
+            T0 + 24_999,
+            Standing::Running {
+                state: State::Active,
+                next_change: T0 + 25_000,
+            },
+        ),
+        (
+            T0 + 25_000,
+            Standing::Running {
+                state: State::Expiring,
+                next_change: T0 + 30_000,
+            },
+        ),
+        (
+            T0 + 29_999,
+            Standing::Running {
+                state: State::Expiring,
+                next_change: T0 + 30_000,
+            },
+        ),
         (T0 + 30_000, Standing::Ended(Reason::Timeout)),
     ];
     for (now, expected) in cases {
@@ -144,8 +195,22 @@ fn warning_starts_at_deadline_minus_warn() {
 fn set_time_accepts_only_decimal_digits() {
     assert_eq!(parse_set_time("1700000000000"), Ok(1_700_000_000_000));
     assert_eq!(parse_set_time("0"), Ok(0));
-    for text in ["", "abc", "-5", "1.5", " 12", "12 ", "+1", "1e12", "99999999999999999999999"] {
-        assert_eq!(parse_set_time(text), Err(Invalid::SetTimeNotANumber), "{text:?}");
+    for text in [
+        "",
+        "abc",
+        "-5",
+        "1.5",
+        " 12",
+        "12 ",
+        "+1",
+        "1e12",
+        "99999999999999999999999",
+    ] {
+        assert_eq!(
+            parse_set_time(text),
+            Err(Invalid::SetTimeNotANumber),
+            "{text:?}"
+        );
     }
 }
 
@@ -181,7 +246,10 @@ fn an_expired_pair_reloaded_is_over() {
     let session = check(&pair, &cfg, T0 + 31_000).expect("still signed");
     let end = deadline(&session, &cfg, None);
 
-    assert_eq!(standing(end, &cfg, T0 + 31_000), Standing::Ended(Reason::Timeout));
+    assert_eq!(
+        standing(end, &cfg, T0 + 31_000),
+        Standing::Ended(Reason::Timeout)
+    );
 }
 
 #[test]
@@ -192,19 +260,59 @@ fn untrusted_pairs_name_the_failed_check() {
     let future = signed_pair(T0 + 3_600_000, cfg.timeout);
 
     let cases = [
-        (StoredPair { token: Some(token.clone()), set_time: None }, Invalid::MissingSetTime),
-        (StoredPair { token: None, set_time: Some(T0.to_string()) }, Invalid::MissingToken),
-        (StoredPair::new(token.clone(), ""), Invalid::SetTimeNotANumber),
-        (StoredPair::new(token.clone(), "abc"), Invalid::SetTimeNotANumber),
-        (StoredPair::new(token.clone(), "-5"), Invalid::SetTimeNotANumber),
-        (StoredPair::new(token.clone(), "99999999999999"), Invalid::SetTimeInFuture),
-        (StoredPair::new(token.clone(), (T0 + 120_000).to_string()), Invalid::SetTimeInFuture),
-        (StoredPair::new(token.clone(), (T0 - 120_000).to_string()), Invalid::SetTimeMismatch),
-        (StoredPair::new(future.token.clone().expect("token"), T0.to_string()), Invalid::IssuedInFuture),
-        (StoredPair::new("not-a-jwt", T0.to_string()), Invalid::Token(TokenError::Shape)),
+        (
+            StoredPair {
+                token: Some(token.clone()),
+                set_time: None,
+            },
+            Invalid::MissingSetTime,
+        ),
+        (
+            StoredPair {
+                token: None,
+                set_time: Some(T0.to_string()),
+            },
+            Invalid::MissingToken,
+        ),
+        (
+            StoredPair::new(token.clone(), ""),
+            Invalid::SetTimeNotANumber,
+        ),
+        (
+            StoredPair::new(token.clone(), "abc"),
+            Invalid::SetTimeNotANumber,
+        ),
+        (
+            StoredPair::new(token.clone(), "-5"),
+            Invalid::SetTimeNotANumber,
+        ),
+        (
+            StoredPair::new(token.clone(), "99999999999999"),
+            Invalid::SetTimeInFuture,
+        ),
+        (
+            StoredPair::new(token.clone(), (T0 + 120_000).to_string()),
+            Invalid::SetTimeInFuture,
+        ),
+        (
+            StoredPair::new(token.clone(), (T0 - 120_000).to_string()),
+            Invalid::SetTimeMismatch,
+        ),
+        (
+            StoredPair::new(future.token.clone().expect("token"), T0.to_string()),
+            Invalid::IssuedInFuture,
+        ),
+        (
+            StoredPair::new("not-a-jwt", T0.to_string()),
+            Invalid::Token(TokenError::Shape),
+        ),
     ];
     for (pair, invalid) in cases {
-        assert_eq!(check(&pair, &cfg, T0 + 1_000).map(|_| ()), Err(invalid), "{pair:?}");
+        assert_eq!(
+            check(&pair, &cfg, T0 + 1_000).map(|_| ()),
+            Err(invalid),
+            "{pair:?}"
+        );
     }
 }
 
@@ -222,13 +330,19 @@ fn set_time_within_the_leeway_of_iat_is_accepted() {
 
 #[test]
 fn absurd_numbers_saturate_instead_of_overflowing() {
-    let cfg = Config { timeout: crate::duration::MAX_DURATION, ..config(1) };
+    let cfg = Config {
+        timeout: crate::duration::MAX_DURATION,
+        ..config(1)
+    };
     let s = session(u64::MAX - 5, claims(Some(u64::MAX), Some(u64::MAX)));
 
     let end = deadline(&s, &cfg, Some(u64::MAX));
 
     assert_eq!(end.at, u64::MAX);
-    assert_eq!(standing(end, &cfg, u64::MAX), Standing::Ended(Reason::Timeout));
+    assert_eq!(
+        standing(end, &cfg, u64::MAX),
+        Standing::Ended(Reason::Timeout)
+    );
 }
 
 #[test]

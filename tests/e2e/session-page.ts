@@ -139,9 +139,12 @@ export class SessionPage {
         if (value !== null && w.__states[w.__states.length - 1] !== value) w.__states.push(value);
       };
       const look = (node: Node) => {
-        if (node instanceof Element && (node.matches(REMAINING) || node.querySelector(REMAINING))) {
-          w.__signedInSeen = true;
-        }
+        if (!(node instanceof Element)) return;
+        // A session element inserted (even if replaced again within the same
+        // task) still carries the state it was shown with.
+        const session = node.matches(SESSION) ? node : node.querySelector(SESSION);
+        if (session) push(session.getAttribute('data-state'));
+        if (node.matches(REMAINING) || node.querySelector(REMAINING)) w.__signedInSeen = true;
       };
       new MutationObserver((records) => {
         for (const record of records) {

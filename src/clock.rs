@@ -1,0 +1,101 @@
+//! "Now", in ms since the epoch, from one place so tests control it.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::rules::guarded_now;
+
+/// A source of the current time.
+pub trait Clock {
+    /// Milliseconds since the epoch.
+    fn now(&self) -> u64;
+
+    /// Forgets any guard against the wall clock running backwards and
+    /// returns the wall clock; called when a new session starts, since its
+    /// set-time must be what `Date.now()` says.
+    fn restart(&self) -> u64 {
+        self.now()
+    }
+}
+
+/// The browser's clock: `Date.now()`, guarded by `performance.now()` so
+/// that setting the wall clock back never lengthens a session.
+#[derive(Debug)]
+pub struct BrowserClock {
+    anchor_wall: Cell<u64>,
+    anchor_mono: Cell<f64>,
+}
+
+impl BrowserClock {
+    /// A clock anchored at this instant.
+    pub fn new() -> Self {
+        let clock = Self {
+            anchor_wall: Cell::new(0),
+            anchor_mono: Cell::new(0.0),
+        };
+        clock.restart();
+        clock
+    }
+
+    fn wall() -> u64 {
+        let now = js_sys::Date::now();
+        if now.is_finite() && now > 0.0 {
+            now as u64
+        } else {
+            0
+        }
+    }
+
+    fn mono() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+}
+
+impl Default for BrowserClock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Clock for BrowserClock {
+    fn now(&self) -> u64 {
+        let elapsed = (Self::mono() - self.anchor_mono.get()).max(0.0);
+        guarded_now(Self::wall(), self.anchor_wall.get(), elapsed as u64)
+    }
+
+    fn restart(&self) -> u64 {
+        let wall = Self::wall();
+        self.anchor_wall.set(wall);
+        self.anchor_mono.set(Self::mono());
+        wall
+    }
+}
+
+/// A clock that moves only when told; for tests.
+#[derive(Clone, Debug, Default)]
+pub struct ManualClock(Rc<Cell<u64>>);
+
+impl ManualClock {
+    /// A clock reading `now`.
+    pub fn new(now: u64) -> Self {
+        Self(Rc::new(Cell::new(now)))
+    }
+
+    /// Sets the time.
+    pub fn set(&self, now: u64) {
+        self.0.set(now);
+    }
+
+    /// Moves the time forward by `ms`.
+    pub fn advance(&self, ms: u64) {
+        self.0.set(self.0.get().saturating_add(ms));
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> u64 {
+        self.0.get()
+    }
+}

@@ -1,0 +1,567 @@
+//! The session in a running page: one driver per mounted session that owns
+//! every timer and listener, and the [`SessionHandle`] components use.
+//!
+//! Data flows one way: an event (click, tick, deadline, storage event,
+//! tab shown) -> [`Tracker`] decides -> storage is written or cleaned ->
+//! one state signal -> the view. Every timer and listener is owned by the
+//! driver and cancelled when it drops, which happens when the reactive
+//! owner that called [`provide_session`] is cleaned up.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::{Rc, Weak};
+
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::callback::{Interval, Timeout};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::clock::{BrowserClock, Clock};
+use crate::config::Config;
+use crate::rules::{Invalid, Reason, State, StoredPair, check_pair, timer_delay};
+use crate::storage::{ACTIVITY_KEY, SET_TIME_KEY, StorageError, Store, TOKEN_KEY};
+use crate::token::{DEMO_SECRET, DemoIssuer, TokenError, TokenVerifier, random_jti};
+use crate::tracker::{Step, Tracker, Trigger};
+
+/// The name of the `CustomEvent` dispatched on `window` at every change.
+pub const CHANGE_EVENT: &str = "session-change";
+
+/// How often at most the shared last-activity time is written.
+const ACTIVITY_WRITE_MS: u64 = 2_000;
+
+/// The state and the reason of the last end, as the view shows them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Signed out, active or expiring.
+    pub state: State,
+    /// Why the last session ended; `None` while signed in.
+    pub reason: Reason,
+}
+
+/// Why logging in failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoginError {
+    /// The session was set up without an issuer.
+    NoIssuer,
+    /// The browser gave no randomness for the token id.
+    Random,
+    /// Signing the token failed.
+    Token(TokenError),
+    /// The new token did not pass this tab's own checks.
+    Rejected(Invalid),
+}
+
+impl fmt::Display for LoginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoIssuer => f.write_str("no token issuer is configured"),
+            Self::Random => f.write_str("the browser gave no random token id"),
+            Self::Token(error) => write!(f, "signing failed: {error}"),
+            Self::Rejected(invalid) => write!(f, "the new session was rejected: {invalid}"),
+        }
+    }
+}
+
+impl std::error::Error for LoginError {}
+
+/// What a session is built from.
+pub struct SessionOptions {
+    /// Timing.
+    pub config: Config,
+    /// Checks stored tokens.
+    pub verifier: TokenVerifier,
+    /// Mints tokens for "Log in" and "Stay signed in"; `None` when tokens
+    /// come from elsewhere and are written to storage by the host.
+    pub issuer: Option<DemoIssuer>,
+    /// Where the pair is kept.
+    pub store: Store,
+    /// The time source.
+    pub clock: Rc<dyn Clock>,
+}
+
+impl SessionOptions {
+    /// The demo setup: `localStorage` (memory if refused), the browser
+    /// clock, and the demo issuer signing with [`DEMO_SECRET`].
+    ///
+    /// # Errors
+    ///
+    /// [`TokenError::Key`] if the demo key is refused.
+    pub fn demo(config: Config) -> Result<Self, TokenError> {
+        Ok(Self {
+            config,
+            verifier: TokenVerifier::hs256(DEMO_SECRET)?,
+            issuer: Some(DemoIssuer::new(DEMO_SECRET, "demo-user")?),
+            store: Store::local_or_memory(),
+            clock: Rc::new(BrowserClock::new()),
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Signals {
+    snapshot: RwSignal<Snapshot>,
+    remaining: RwSignal<Option<u64>>,
+    storage_failure: RwSignal<Option<StorageError>>,
+}
+
+/// What to tell the page after the driver has been released.
+struct Outcome {
+    change: Option<(State, Reason)>,
+    remaining: Option<u64>,
+    invalid: Option<Invalid>,
+    storage_failure: Option<StorageError>,
+}
+
+impl Outcome {
+    fn publish(self, signals: Signals) {
+        if let Some(invalid) = self.invalid {
+            leptos::logging::warn!("leptos-jwt-session: stored session rejected: {invalid}");
+        }
+        if signals.storage_failure.get_untracked() != self.storage_failure {
+            signals.storage_failure.set(self.storage_failure);
+        }
+        if signals.remaining.get_untracked() != self.remaining {
+            signals.remaining.set(self.remaining);
+        }
+        if let Some((state, reason)) = self.change {
+            signals.snapshot.set(Snapshot { state, reason });
+            dispatch_change(state, reason);
+        }
+    }
+}
+
+fn dispatch_change(state: State, reason: Reason) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let detail = js_sys::Object::new();
+    for (key, value) in [
+        ("state", state.as_str().into()),
+        ("reason", reason.as_str().into()),
+        ("at", js_sys::Date::now().into()),
+    ] {
+        _ = js_sys::Reflect::set(&detail, &key.into(), &value);
+    }
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&detail);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(CHANGE_EVENT, &init) {
+        _ = window.dispatch_event(&event);
+    }
+}
+
+fn document_visible() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_none_or(|d| d.visibility_state() == web_sys::VisibilityState::Visible)
+}
+
+struct Driver {
+    tracker: Tracker,
+    store: Store,
+    verifier: TokenVerifier,
+    issuer: Option<DemoIssuer>,
+    clock: Rc<dyn Clock>,
+    /// The Interval behind the countdown and the regular check; runs while
+    /// the tab is visible.
+    interval: Option<Interval>,
+    /// The one-shot timer at the deadline, with the instant it aims at.
+    deadline_timer: Option<(u64, Timeout)>,
+    listeners: Vec<EventListener>,
+    activity_written: u64,
+}
+
+impl Driver {
+    fn last_activity(&self) -> Option<u64> {
+        self.tracker.config().idle_ms()?;
+        self.store.last_activity()
+    }
+
+    fn apply(&mut self, step: Step, now: u64) -> Outcome {
+        if let Some(remove) = &step.remove {
+            self.store.remove_if(remove);
+        }
+        let remaining = self
+            .tracker
+            .deadline(self.last_activity())
+            .filter(|_| self.tracker.state().is_signed_in())
+            .map(|d| d.at.saturating_sub(now));
+        Outcome {
+            change: step.change,
+            remaining,
+            invalid: step.invalid,
+            storage_failure: self.store.failure(),
+        }
+    }
+
+    fn observe(&mut self, trigger: Trigger) -> Outcome {
+        let pair = self.store.read();
+        let now = self.clock.now();
+        let activity = self.last_activity();
+        let verifier = &self.verifier;
+        let step = self
+            .tracker
+            .observe(trigger, &pair, now, activity, |t| verifier.verify(t));
+        self.apply(step, now)
+    }
+
+    fn log_in(&mut self) -> Result<Outcome, LoginError> {
+        let issuer = self.issuer.as_ref().ok_or(LoginError::NoIssuer)?;
+        let jti = random_jti().map_err(|_| LoginError::Random)?;
+        let now = self.clock.restart();
+        let config = *self.tracker.config();
+        let token = issuer
+            .issue(now, config.timeout, &jti)
+            .map_err(LoginError::Token)?;
+        let pair = StoredPair::new(token, now.to_string());
+        let verifier = &self.verifier;
+        let session = check_pair(&pair, |t| verifier.verify(t), &config, now)
+            .map_err(LoginError::Rejected)?;
+
+        // A refused write leaves the session in memory; the outcome
+        // carries the failure for the view.
+        _ = self.store.write(&pair);
+        if config.idle_ms().is_some() {
+            self.store.set_last_activity(now);
+            self.activity_written = now;
+        }
+        let step = self.tracker.started(session, now, self.last_activity());
+        Ok(self.apply(step, now))
+    }
+
+    fn log_out(&mut self) -> Outcome {
+        let now = self.clock.now();
+        if !self.tracker.state().is_signed_in() {
+            return self.apply(Step::default(), now);
+        }
+        let step = self.tracker.stop(Reason::Logout);
+        self.apply(step, now)
+    }
+
+    fn token(&mut self) -> (Option<String>, Outcome) {
+        let outcome = self.observe(Trigger::Read);
+        let pair = self.store.read();
+        (self.tracker.token(&pair).map(str::to_owned), outcome)
+    }
+
+    /// Records trusted user input for the idle timeout, sharing it with
+    /// other tabs at most every [`ACTIVITY_WRITE_MS`].
+    fn activity(&mut self) -> Option<Outcome> {
+        if self.tracker.config().idle_ms().is_none() || !self.tracker.state().is_signed_in() {
+            return None;
+        }
+        let now = self.clock.now();
+        if now.saturating_sub(self.activity_written) < ACTIVITY_WRITE_MS {
+            return None;
+        }
+        self.activity_written = now;
+        self.store.set_last_activity(now);
+        Some(self.observe(Trigger::Check))
+    }
+
+    fn stop_timers(&mut self) {
+        self.interval = None;
+        self.deadline_timer = None;
+        self.listeners.clear();
+    }
+}
+
+/// Runs `f` on the driver, then re-syncs the timers and publishes the
+/// outcome once the driver is released, so that code reacting to the
+/// signal or the event may call back into the session.
+fn run(driver: &Rc<RefCell<Driver>>, signals: Signals, f: impl FnOnce(&mut Driver) -> Outcome) {
+    let outcome = match driver.try_borrow_mut() {
+        Ok(mut d) => f(&mut d),
+        Err(_) => return,
+    };
+    sync_timers(driver, signals);
+    outcome.publish(signals);
+}
+
+/// Starts or stops the Interval with the tab's visibility, and aims the
+/// deadline timer at the session's end when that end has moved.
+fn sync_timers(driver: &Rc<RefCell<Driver>>, signals: Signals) {
+    let Ok(mut d) = driver.try_borrow_mut() else {
+        return;
+    };
+    let weak = Rc::downgrade(driver);
+
+    if !document_visible() {
+        d.interval = None;
+    } else if d.interval.is_none() {
+        let ms = u32::try_from(d.tracker.config().interval.as_millis()).unwrap_or(u32::MAX);
+        let weak = weak.clone();
+        d.interval = Some(Interval::new(ms.min(i32::MAX as u32), move || {
+            with_driver(&weak, signals, |d| d.observe(Trigger::Check));
+        }));
+    }
+
+    let target = d
+        .tracker
+        .deadline(d.last_activity())
+        .filter(|_| d.tracker.state().is_signed_in())
+        .map(|end| end.at);
+    let armed = d.deadline_timer.as_ref().map(|(at, _)| *at);
+    if target != armed {
+        d.deadline_timer = target.map(|at| {
+            let delay = timer_delay(at, d.clock.now());
+            let weak = weak.clone();
+            let timer = Timeout::new(delay, move || {
+                if let Some(driver) = weak.upgrade() {
+                    // Forget the fired timer so that a clamped delay is
+                    // armed again for what is left.
+                    if let Ok(mut d) = driver.try_borrow_mut() {
+                        d.deadline_timer = None;
+                    }
+                    run(&driver, signals, |d| d.observe(Trigger::Check));
+                }
+            });
+            (at, timer)
+        });
+    }
+}
+
+fn with_driver(
+    weak: &Weak<RefCell<Driver>>,
+    signals: Signals,
+    f: impl FnOnce(&mut Driver) -> Outcome,
+) {
+    if let Some(driver) = weak.upgrade() {
+        run(&driver, signals, f);
+    }
+}
+
+fn listen(
+    target: &web_sys::EventTarget,
+    name: &'static str,
+    weak: &Weak<RefCell<Driver>>,
+    signals: Signals,
+    handle: fn(&web_sys::Event, &mut Driver) -> Option<Outcome>,
+) -> EventListener {
+    let weak = weak.clone();
+    let options = EventListenerOptions::run_in_capture_phase();
+    EventListener::new_with_options(target, name, options, move |event| {
+        let Some(driver) = weak.upgrade() else {
+            return;
+        };
+        let outcome = match driver.try_borrow_mut() {
+            Ok(mut d) => handle(event, &mut d),
+            Err(_) => return,
+        };
+        if let Some(outcome) = outcome {
+            sync_timers(&driver, signals);
+            outcome.publish(signals);
+        }
+    })
+}
+
+fn on_storage(event: &web_sys::Event, d: &mut Driver) -> Option<Outcome> {
+    let key = event.dyn_ref::<web_sys::StorageEvent>()?.key();
+    // `key` is null when another tab cleared the whole storage.
+    let ours = key
+        .as_deref()
+        .is_none_or(|k| [TOKEN_KEY, SET_TIME_KEY, ACTIVITY_KEY].contains(&k));
+    ours.then(|| d.observe(Trigger::StorageEvent))
+}
+
+fn on_shown(_: &web_sys::Event, d: &mut Driver) -> Option<Outcome> {
+    Some(d.observe(Trigger::Check))
+}
+
+fn on_input(event: &web_sys::Event, d: &mut Driver) -> Option<Outcome> {
+    if !event.is_trusted() {
+        return None;
+    }
+    // A pointer that reports no movement is not activity.
+    if event.type_() == "pointermove" {
+        let mouse = event.dyn_ref::<web_sys::MouseEvent>()?;
+        if mouse.movement_x() == 0 && mouse.movement_y() == 0 {
+            return None;
+        }
+    }
+    d.activity()
+}
+
+/// A running session, for components. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct SessionHandle {
+    signals: Signals,
+    config: Config,
+    driver: StoredValue<Rc<RefCell<Driver>>, LocalStorage>,
+}
+
+impl fmt::Debug for SessionHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionHandle")
+            .field("snapshot", &self.signals.snapshot.get_untracked())
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionHandle {
+    fn run(&self, f: impl FnOnce(&mut Driver) -> Outcome) {
+        if let Some(driver) = self.driver.try_get_value() {
+            run(&driver, self.signals, f);
+        }
+    }
+
+    /// The state and the reason of the last end. Reactive.
+    pub fn snapshot(&self) -> Snapshot {
+        self.signals.snapshot.get()
+    }
+
+    /// The current state. Reactive.
+    pub fn state(&self) -> State {
+        self.snapshot().state
+    }
+
+    /// Milliseconds left while signed in. Reactive; updates every
+    /// `interval` while the tab is visible.
+    pub fn remaining_ms(&self) -> Option<u64> {
+        self.signals.remaining.get()
+    }
+
+    /// The storage failure that keeps the session in memory, if any.
+    /// Reactive.
+    pub fn storage_failure(&self) -> Option<StorageError> {
+        self.signals.storage_failure.get()
+    }
+
+    /// The config in force.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// Starts a new session with a fresh token from the issuer, replacing
+    /// any running one.
+    ///
+    /// # Errors
+    ///
+    /// A [`LoginError`] saying what failed; the tab stays as it was.
+    pub fn log_in(&self) -> Result<(), LoginError> {
+        let mut result = Ok(());
+        self.run(|d| match d.log_in() {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                result = Err(error);
+                d.observe(Trigger::Check)
+            }
+        });
+        result
+    }
+
+    /// Re-issues the token with a new set-time ("Stay signed in").
+    ///
+    /// # Errors
+    ///
+    /// As [`SessionHandle::log_in`].
+    pub fn extend(&self) -> Result<(), LoginError> {
+        self.log_in()
+    }
+
+    /// Ends the session in every tab.
+    pub fn log_out(&self) {
+        self.run(Driver::log_out);
+    }
+
+    /// Checks the session now, as the interval would.
+    pub fn check(&self) {
+        self.run(|d| d.observe(Trigger::Check));
+    }
+
+    /// The token, after re-checking the deadline: `None` when signed out
+    /// or past the end, even if no timer has fired yet.
+    pub fn token(&self) -> Option<String> {
+        let mut token = None;
+        self.run(|d| {
+            let (found, outcome) = d.token();
+            token = found;
+            outcome
+        });
+        token
+    }
+}
+
+/// Starts a session, provides it as context to child components, and ties
+/// every timer and listener it creates to the current reactive owner: they
+/// are removed when that owner is cleaned up.
+///
+/// The stored session is checked before this returns, so a stale or
+/// invalid one is cleared before any view renders.
+pub fn provide_session(options: SessionOptions) -> SessionHandle {
+    let signals = Signals {
+        snapshot: RwSignal::new(Snapshot::default()),
+        remaining: RwSignal::new(None),
+        storage_failure: RwSignal::new(options.store.failure()),
+    };
+    let config = options.config;
+    let shared = options.store.is_shared();
+    let driver = Rc::new(RefCell::new(Driver {
+        tracker: Tracker::new(config),
+        store: options.store,
+        verifier: options.verifier,
+        issuer: options.issuer,
+        clock: options.clock,
+        interval: None,
+        deadline_timer: None,
+        listeners: Vec::new(),
+        activity_written: 0,
+    }));
+
+    let weak = Rc::downgrade(&driver);
+    if let Some(window) = web_sys::window() {
+        let mut listeners = Vec::new();
+        if shared {
+            listeners.push(listen(&window, "storage", &weak, signals, on_storage));
+        }
+        for name in ["focus", "pageshow"] {
+            listeners.push(listen(&window, name, &weak, signals, on_shown));
+        }
+        if let Some(document) = window.document() {
+            listeners.push(listen(
+                &document,
+                "visibilitychange",
+                &weak,
+                signals,
+                on_shown,
+            ));
+        }
+        if config.idle_ms().is_some() {
+            for name in [
+                "pointermove",
+                "pointerdown",
+                "keydown",
+                "wheel",
+                "touchstart",
+            ] {
+                listeners.push(listen(&window, name, &weak, signals, on_input));
+            }
+        }
+        if let Ok(mut d) = driver.try_borrow_mut() {
+            d.listeners = listeners;
+        }
+    }
+
+    run(&driver, signals, |d| d.observe(Trigger::Check));
+
+    let handle = SessionHandle {
+        signals,
+        config,
+        driver: StoredValue::new_local(driver),
+    };
+    let stored = handle.driver;
+    on_cleanup(move || {
+        if let Some(driver) = stored.try_get_value()
+            && let Ok(mut d) = driver.try_borrow_mut()
+        {
+            d.stop_timers();
+        }
+    });
+    provide_context(handle);
+    handle
+}
+
+/// The session provided by an ancestor's [`provide_session`], if any.
+pub fn use_session() -> Option<SessionHandle> {
+    use_context::<SessionHandle>()
+}
