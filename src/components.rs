@@ -81,7 +81,7 @@ pub fn LogoutButton() -> impl IntoView {
 #[component]
 pub fn RemainingTime() -> impl IntoView {
     let session = session_for("RemainingTime")?;
-    let total = session.config().timeout.as_millis() as f64;
+    let total = session.config().timeout.as_secs().max(1);
     let remaining = move || session.remaining_ms().unwrap_or(0);
     Some(view! {
         <div class="remaining-block">
@@ -92,7 +92,7 @@ pub fn RemainingTime() -> impl IntoView {
             <progress
                 class="remaining-bar"
                 max=total
-                value=move || (remaining() as f64).min(total)
+                value=move || remaining().div_ceil(1000).min(total)
                 aria-labelledby="remaining-label"
             ></progress>
         </div>

@@ -9,9 +9,11 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde_json::Value;
+use std::str::FromStr;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use crate::claims::Claims;
 use crate::crypto;
@@ -40,7 +42,7 @@ pub enum TokenError {
     Algorithm,
     /// The signature does not match the header and payload.
     Signature,
-    /// The payload is not a JSON object.
+    /// The payload is not a JSON object, or a claim has the wrong type.
     Payload,
     /// A time claim is present but not a whole number of seconds.
     ClaimType(&'static str),
@@ -59,7 +61,7 @@ impl fmt::Display for TokenError {
                 f.write_str("token is signed with an algorithm that is not accepted")
             }
             Self::Signature => f.write_str("token signature does not match"),
-            Self::Payload => f.write_str("token payload is not a JSON object"),
+            Self::Payload => f.write_str("token payload is not a JSON object of claims"),
             Self::ClaimType(claim) => {
                 write!(f, "token claim {claim} is not a whole number of seconds")
             }
@@ -70,48 +72,135 @@ impl fmt::Display for TokenError {
 
 impl std::error::Error for TokenError {}
 
-fn map_jwt_error(error: &jsonwebtoken::errors::Error) -> TokenError {
-    match error.kind() {
-        ErrorKind::InvalidSignature => TokenError::Signature,
-        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => TokenError::Algorithm,
-        ErrorKind::Base64(_) => TokenError::Encoding,
-        ErrorKind::InvalidToken => TokenError::Shape,
-        ErrorKind::Json(_) | ErrorKind::Utf8(_) => TokenError::Payload,
-        _ => TokenError::Key,
+/// A time claim as found: absent, whole seconds, or something else.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum TimeClaim {
+    #[default]
+    Absent,
+    Seconds(u64),
+    Wrong,
+}
+
+impl<'de> Deserialize<'de> for TimeClaim {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+
+        impl<'de> Visitor<'de> for Visit {
+            type Value = TimeClaim;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a time claim")
+            }
+
+            fn visit_u64<E>(self, v: u64) -> Result<TimeClaim, E> {
+                Ok(TimeClaim::Seconds(v))
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<TimeClaim, E> {
+                Ok(TimeClaim::Wrong)
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<TimeClaim, E> {
+                Ok(TimeClaim::Wrong)
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<TimeClaim, E> {
+                Ok(TimeClaim::Wrong)
+            }
+
+            fn visit_str<E>(self, _: &str) -> Result<TimeClaim, E> {
+                Ok(TimeClaim::Wrong)
+            }
+
+            fn visit_unit<E>(self) -> Result<TimeClaim, E> {
+                Ok(TimeClaim::Wrong)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TimeClaim, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(TimeClaim::Wrong)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TimeClaim, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(TimeClaim::Wrong)
+            }
+        }
+
+        deserializer.deserialize_any(Visit)
     }
 }
 
-/// Checks the parts a signature check cannot explain well: the shape, the
-/// encoding and an unsigned header.
-fn check_shape(token: &str) -> Result<(), TokenError> {
-    let parts: Vec<&str> = token.split('.').collect();
-    let [header, payload, signature] = parts.as_slice() else {
+/// The payload as read for verification: time claims of any type, so that
+/// a wrong one is named rather than reported as unreadable JSON.
+#[derive(Deserialize)]
+struct Payload {
+    #[serde(default)]
+    sub: Option<String>,
+    #[serde(default)]
+    iat: TimeClaim,
+    #[serde(default)]
+    exp: TimeClaim,
+    #[serde(default)]
+    nbf: TimeClaim,
+    #[serde(default)]
+    jti: Option<String>,
+}
+
+impl Payload {
+    fn into_claims(self) -> Result<Claims, TokenError> {
+        let seconds = |claim: TimeClaim, name: &'static str| match claim {
+            TimeClaim::Absent => Ok(None),
+            TimeClaim::Seconds(s) => Ok(Some(s)),
+            TimeClaim::Wrong => Err(TokenError::ClaimType(name)),
+        };
+        let exp = seconds(self.exp, "exp")?;
+        let iat = seconds(self.iat, "iat")?;
+        seconds(self.nbf, "nbf")?;
+        Ok(Claims {
+            sub: self.sub,
+            iat,
+            exp,
+            jti: self.jti,
+        })
+    }
+}
+
+/// The header fields the verifier reads; others are ignored.
+#[derive(Deserialize)]
+struct HeaderFields {
+    alg: Option<String>,
+}
+
+/// The header `{"alg":"HS256","typ":"JWT"}`, base64url-encoded.
+const HS256_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+fn decode_part(part: &str) -> Result<Vec<u8>, TokenError> {
+    URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| TokenError::Encoding)
+}
+
+/// Splits a compact token and reads its header's algorithm.
+fn split(token: &str) -> Result<(Algorithm, &str, &str, &str), TokenError> {
+    let mut parts = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(TokenError::Shape);
     };
     if header.is_empty() || payload.is_empty() {
         return Err(TokenError::Shape);
     }
 
-    let header = URL_SAFE_NO_PAD
-        .decode(header)
-        .map_err(|_| TokenError::Encoding)?;
-    let header: Value = serde_json::from_slice(&header).map_err(|_| TokenError::Header)?;
-    match header.get("alg").and_then(Value::as_str) {
-        Some(alg) if alg.eq_ignore_ascii_case("none") => {
-            return Err(TokenError::Unsigned);
-        }
-        Some(_) => {}
-        None => return Err(TokenError::Header),
-    }
-
-    if signature.is_empty() {
+    let fields: HeaderFields =
+        serde_json::from_slice(&decode_part(header)?).map_err(|_| TokenError::Header)?;
+    let alg = fields.alg.ok_or(TokenError::Header)?;
+    if alg.eq_ignore_ascii_case("none") || signature.is_empty() {
         return Err(TokenError::Unsigned);
     }
-    URL_SAFE_NO_PAD
-        .decode(payload)
-        .and(URL_SAFE_NO_PAD.decode(signature))
-        .map(|_| ())
-        .map_err(|_| TokenError::Encoding)
+    let alg = Algorithm::from_str(&alg).map_err(|_| TokenError::Header)?;
+    Ok((alg, header, payload, signature))
 }
 
 /// Verifies session tokens: shape, algorithm, signature and claim types.
@@ -121,13 +210,13 @@ fn check_shape(token: &str) -> Result<(), TokenError> {
 #[derive(Clone)]
 pub struct TokenVerifier {
     key: DecodingKey,
-    validation: Validation,
+    algorithms: Vec<Algorithm>,
 }
 
 impl fmt::Debug for TokenVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenVerifier")
-            .field("algorithms", &self.validation.algorithms)
+            .field("algorithms", &self.algorithms)
             .finish_non_exhaustive()
     }
 }
@@ -139,13 +228,10 @@ impl TokenVerifier {
     /// them, such as jsonwebtoken's `rust_crypto` feature.
     pub fn new(key: DecodingKey, algorithms: &[Algorithm]) -> Self {
         crypto::install();
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.algorithms = algorithms.to_vec();
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.validate_aud = false;
-        validation.required_spec_claims.clear();
-        Self { key, validation }
+        Self {
+            key,
+            algorithms: algorithms.to_vec(),
+        }
     }
 
     /// A verifier for HS256 tokens signed with `secret`.
@@ -164,20 +250,28 @@ impl TokenVerifier {
     ///
     /// A [`TokenError`] naming the first check that failed.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        check_shape(token)?;
-        let data = jsonwebtoken::decode::<Value>(token, &self.key, &self.validation)
-            .map_err(|error| map_jwt_error(&error))?;
+        let (alg, header, payload, signature) = split(token)?;
+        decode_part(payload)?;
+        decode_part(signature)?;
+        if !self.algorithms.contains(&alg) {
+            return Err(TokenError::Algorithm);
+        }
 
-        let payload = data.claims;
-        if !payload.is_object() {
+        let message = &token[..header.len() + 1 + payload.len()];
+        let verified = jsonwebtoken::crypto::verify(signature, message.as_bytes(), &self.key, alg)
+            .map_err(|_| TokenError::Key)?;
+        if !verified {
+            return Err(TokenError::Signature);
+        }
+
+        // Serde would also read a struct from a JSON array; claims are an
+        // object.
+        let payload = decode_part(payload)?;
+        if payload.trim_ascii_start().first() != Some(&b'{') {
             return Err(TokenError::Payload);
         }
-        for claim in ["exp", "iat", "nbf"] {
-            if payload.get(claim).is_some_and(|v| v.as_u64().is_none()) {
-                return Err(TokenError::ClaimType(claim));
-            }
-        }
-        serde_json::from_value(payload).map_err(|_| TokenError::Payload)
+        let payload: Payload = serde_json::from_slice(&payload).map_err(|_| TokenError::Payload)?;
+        payload.into_claims()
     }
 }
 
@@ -224,8 +318,11 @@ impl DemoIssuer {
             exp: Some(token_exp(set_time_ms, timeout_ms)),
             jti: Some(jti.to_owned()),
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.key)
-            .map_err(|_| TokenError::Key)
+        let payload = serde_json::to_vec(&claims).map_err(|_| TokenError::Key)?;
+        let message = format!("{HS256_HEADER}.{}", URL_SAFE_NO_PAD.encode(payload));
+        let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &self.key, Algorithm::HS256)
+            .map_err(|_| TokenError::Key)?;
+        Ok(format!("{message}.{signature}"))
     }
 }
 
@@ -341,8 +438,9 @@ mod tests {
     #[test]
     fn signed_payloads_with_bad_claims_are_rejected() {
         let key = EncodingKey::from_secret(DEMO_SECRET).expect("key");
-        let sign = |claims: &Value| {
-            jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key).expect("signs")
+        let sign = |claims: &serde_json::Value| {
+            let header = jsonwebtoken::Header::new(Algorithm::HS256);
+            jsonwebtoken::encode(&header, claims, &key).expect("signs")
         };
         let cases = [
             (
@@ -371,6 +469,18 @@ mod tests {
         for (claims, error) in cases {
             assert_eq!(verifier().verify(&sign(&claims)), Err(error), "{claims}");
         }
+    }
+
+    #[test]
+    fn a_signed_payload_that_is_not_json_is_rejected() {
+        let key = EncodingKey::from_secret(DEMO_SECRET).expect("key");
+        let message = format!("{HS256_HEADER}.{}", b64("not json"));
+        let signature =
+            jsonwebtoken::crypto::sign(message.as_bytes(), &key, Algorithm::HS256).expect("signs");
+
+        let token = format!("{message}.{signature}");
+
+        assert_eq!(verifier().verify(&token), Err(TokenError::Payload));
     }
 
     #[test]
