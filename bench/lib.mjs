@@ -280,3 +280,42 @@ export function distNote(dist) {
     return dist;
   }
 }
+
+export function watchErrors(page, sink, name) {
+  page.on('pageerror', (e) => sink.push({ page: name, text: `pageerror: ${e.message}` }));
+  page.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    // 404s and the like are reported with their URL by the response hook.
+    if (m.text().startsWith('Failed to load resource')) return;
+    sink.push({ page: name, text: `console.${m.type()}: ${m.text()}` });
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) sink.push({ page: name, text: `HTTP ${r.status()} ${new URL(r.url()).pathname}` });
+  });
+  page.on('crash', () => sink.push({ page: name, text: 'page crashed' }));
+}
+
+/** Groups identical messages: "text (app/a, app/b-A)". */
+export function summariseErrors(errors) {
+  const byText = new Map();
+  for (const e of errors) {
+    if (!byText.has(e.text)) byText.set(e.text, new Set());
+    byText.get(e.text).add(e.page);
+  }
+  return [...byText].map(([text, pages]) => `${text}  [${[...pages].join(', ')}]`);
+}
+
+export async function openPage(context, url, errors, name) {
+  const page = await context.newPage();
+  watchErrors(page, errors, name);
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="session"]');
+  await page.evaluate(() => window.__bench.button('Log in'));
+  return page;
+}
+
+export async function newContext(browser, trackTimers = false) {
+  const context = await browser.newContext();
+  await context.addInitScript(pageProbe, { trackTimers });
+  return context;
+}

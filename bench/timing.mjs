@@ -14,8 +14,8 @@
 
 import fs from 'node:fs';
 import {
-  REFERENCE_DIR, freePort, startStaticServer, launchBrowser, pageProbe, sleep,
-  stats, countBy, table, machineNote, distNote,
+  REFERENCE_DIR, freePort, startStaticServer, launchBrowser, sleep, openPage, newContext,
+  summariseErrors, stats, countBy, table, machineNote, distNote,
 } from './lib.mjs';
 
 const DIST = process.env.BENCH_DIST || '/tmp/bench-dist';
@@ -41,29 +41,6 @@ const progress = (text) => process.stderr.write(text);
 
 const TARGETS = ['app', 'ref'];
 const LABEL = { app: 'leptos-jwt-session', ref: 'reference pattern' };
-
-function watchErrors(page, sink, name) {
-  page.on('pageerror', (e) => sink.push(`${name}: pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') sink.push(`${name}: console.${m.type()}: ${m.text()}`);
-  });
-  page.on('crash', () => sink.push(`${name}: page crashed`));
-}
-
-async function openPage(context, url, errors, name) {
-  const page = await context.newPage();
-  watchErrors(page, errors, name);
-  await page.goto(url);
-  await page.waitForSelector('[data-testid="session"]');
-  await page.evaluate(() => window.__bench.button('Log in'));
-  return page;
-}
-
-async function newContext(browser, trackTimers = false) {
-  const context = await browser.newContext();
-  await context.addInitScript(pageProbe, { trackTimers });
-  return context;
-}
 
 // a. One session: log in, wait for the signed-out event, lateness vs deadline.
 async function expirySample(page) {
@@ -287,8 +264,9 @@ async function main() {
   console.log('');
   console.log(table(rows));
   console.log('');
-  console.log(`page errors/warnings: ${errors.length}${errors.length ? '' : ' (none)'}`);
-  for (const e of errors.slice(0, 10)) console.log(`  ${e}`);
+  const grouped = summariseErrors(errors);
+  console.log(`page errors/warnings/HTTP failures: ${grouped.length ? '' : 'none'}`);
+  for (const e of grouped) console.log(`  ${e}`);
   console.log(`raw samples: ${JSON_OUT}`);
   console.log(`total run time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
