@@ -62,6 +62,27 @@ export function break_set_item(after) {
   };
   return () => { Storage.prototype.setItem = original; };
 }
+export function break_storage(method, after) {
+  const original = Storage.prototype[method];
+  let calls = 0;
+  Storage.prototype[method] = function (...args) {
+    calls += 1;
+    if (calls > after) throw new DOMException('refused', 'SecurityError');
+    return original.apply(this, args);
+  };
+  return () => { Storage.prototype[method] = original; };
+}
+export function break_getter() {
+  const own = Object.getOwnPropertyDescriptor(window, 'localStorage');
+  Object.defineProperty(window, 'localStorage', {
+    configurable: true,
+    get() { throw new DOMException('denied', 'SecurityError'); },
+  });
+  return () => {
+    if (own) Object.defineProperty(window, 'localStorage', own);
+    else delete window.localStorage;
+  };
+}
 export function restore(f) { f(); }
 "#)]
 extern "C" {
@@ -71,6 +92,8 @@ extern "C" {
     fn live_listeners() -> i32;
     fn take_events() -> String;
     fn break_set_item(after: u32) -> JsValue;
+    fn break_storage(method: &str, after: u32) -> JsValue;
+    fn break_getter() -> JsValue;
     fn restore(f: &JsValue);
 }
 
@@ -272,5 +295,71 @@ fn a_refused_second_write_rolls_back_and_runs_from_memory() {
     assert_eq!(session.storage_failure(), Some(StorageError::Write));
     assert!(session.token().is_some(), "the session runs from memory");
     owner.cleanup();
+    clear();
+}
+
+#[wasm_bindgen_test]
+fn a_throwing_storage_getter_leaves_the_session_in_memory() {
+    clear();
+    let undo = break_getter();
+    let owner = Owner::new();
+    let session = start(
+        &owner,
+        config(Duration::from_secs(60), Duration::from_secs(1)),
+    );
+
+    let failure = session.storage_failure();
+    session.log_in().expect("logs in from memory");
+    let state = session.snapshot().state;
+    let token = session.token();
+
+    restore(&undo);
+    assert_eq!(failure, Some(StorageError::Unavailable));
+    assert_eq!(state, State::Active);
+    assert!(token.is_some());
+    assert_eq!(local().get_item(TOKEN_KEY).ok().flatten(), None);
+    owner.cleanup();
+    clear();
+}
+
+/// Breaks one Storage method from its `after + 1`-th call on, runs a log-in,
+/// a check, a token read and a log-out, and checks that nothing panics, no
+/// token stands without its set-time, and the tab never counts as signed in
+/// without a token it can hand out.
+#[wasm_bindgen_test]
+fn storage_that_throws_at_any_call_never_panics_or_leaves_half_a_pair() {
+    for method in ["getItem", "setItem", "removeItem"] {
+        for after in 0..4 {
+            clear();
+            let undo = break_storage(method, after);
+            let owner = Owner::new();
+            let session = start(
+                &owner,
+                config(Duration::from_secs(60), Duration::from_secs(1)),
+            );
+
+            let logged_in = session.log_in();
+            session.check();
+            let token = session.token();
+            let state = session.snapshot().state;
+            session.log_out();
+            let after_logout = session.snapshot().state;
+
+            restore(&undo);
+            let stored = (
+                local().get_item(TOKEN_KEY).ok().flatten(),
+                local().get_item(SET_TIME_KEY).ok().flatten(),
+            );
+            let case = format!("{method} failing after {after} calls");
+            assert!(logged_in.is_ok(), "{case}: log-in falls back to memory");
+            assert_eq!(state.is_signed_in(), token.is_some(), "{case}");
+            assert_eq!(after_logout, State::SignedOut, "{case}");
+            assert!(
+                !(stored.0.is_some() && stored.1.is_none()),
+                "{case}: a token was left without its set-time"
+            );
+            owner.cleanup();
+        }
+    }
     clear();
 }
