@@ -50,6 +50,8 @@ pub enum LoginError {
     Token(TokenError),
     /// The new token did not pass this tab's own checks.
     Rejected(Invalid),
+    /// The session's owner was cleaned up; the handle no longer works.
+    Unmounted,
 }
 
 impl fmt::Display for LoginError {
@@ -59,6 +61,7 @@ impl fmt::Display for LoginError {
             Self::Random => f.write_str("the browser gave no random token id"),
             Self::Token(error) => write!(f, "signing failed: {error}"),
             Self::Rejected(invalid) => write!(f, "the new session was rejected: {invalid}"),
+            Self::Unmounted => f.write_str("the session component was removed"),
         }
     }
 }
@@ -118,14 +121,15 @@ impl Outcome {
         if let Some(invalid) = self.invalid {
             leptos::logging::warn!("leptos-jwt-session: stored session rejected: {invalid}");
         }
-        if signals.storage_failure.get_untracked() != self.storage_failure {
-            signals.storage_failure.set(self.storage_failure);
+        // `try_` throughout: a handle may outlive its reactive owner.
+        if signals.storage_failure.try_get_untracked() != Some(self.storage_failure) {
+            _ = signals.storage_failure.try_set(self.storage_failure);
         }
-        if signals.remaining.get_untracked() != self.remaining {
-            signals.remaining.set(self.remaining);
+        if signals.remaining.try_get_untracked() != Some(self.remaining) {
+            _ = signals.remaining.try_set(self.remaining);
         }
         if let Some((state, reason)) = self.change {
-            signals.snapshot.set(Snapshot { state, reason });
+            _ = signals.snapshot.try_set(Snapshot { state, reason });
             dispatch_change(state, reason);
         }
     }
@@ -393,21 +397,24 @@ pub struct SessionHandle {
 impl fmt::Debug for SessionHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionHandle")
-            .field("snapshot", &self.signals.snapshot.get_untracked())
+            .field("snapshot", &self.signals.snapshot.try_get_untracked())
             .finish_non_exhaustive()
     }
 }
 
 impl SessionHandle {
-    fn run(&self, f: impl FnOnce(&mut Driver) -> Outcome) {
-        if let Some(driver) = self.driver.try_get_value() {
-            run(&driver, self.signals, f);
-        }
+    /// Runs `f` on the driver; `false` when the owner was cleaned up.
+    fn run(&self, f: impl FnOnce(&mut Driver) -> Outcome) -> bool {
+        let Some(driver) = self.driver.try_get_value() else {
+            return false;
+        };
+        run(&driver, self.signals, f);
+        true
     }
 
     /// The state and the reason of the last end. Reactive.
     pub fn snapshot(&self) -> Snapshot {
-        self.signals.snapshot.get()
+        self.signals.snapshot.try_get().unwrap_or_default()
     }
 
     /// The current state. Reactive.
@@ -418,13 +425,13 @@ impl SessionHandle {
     /// Milliseconds left while signed in. Reactive; updates every
     /// `interval` while the tab is visible.
     pub fn remaining_ms(&self) -> Option<u64> {
-        self.signals.remaining.get()
+        self.signals.remaining.try_get().flatten()
     }
 
     /// The storage failure that keeps the session in memory, if any.
     /// Reactive.
     pub fn storage_failure(&self) -> Option<StorageError> {
-        self.signals.storage_failure.get()
+        self.signals.storage_failure.try_get().flatten()
     }
 
     /// The config in force.
@@ -439,9 +446,12 @@ impl SessionHandle {
     ///
     /// A [`LoginError`] saying what failed; the tab stays as it was.
     pub fn log_in(&self) -> Result<(), LoginError> {
-        let mut result = Ok(());
+        let mut result = Err(LoginError::Unmounted);
         self.run(|d| match d.log_in() {
-            Ok(outcome) => outcome,
+            Ok(outcome) => {
+                result = Ok(());
+                outcome
+            }
             Err(error) => {
                 result = Err(error);
                 d.observe(Trigger::Check)
@@ -461,19 +471,19 @@ impl SessionHandle {
 
     /// Ends the session in every tab.
     pub fn log_out(&self) {
-        self.run(Driver::log_out);
+        _ = self.run(Driver::log_out);
     }
 
     /// Checks the session now, as the interval would.
     pub fn check(&self) {
-        self.run(|d| d.observe(Trigger::Check));
+        _ = self.run(|d| d.observe(Trigger::Check));
     }
 
     /// The token, after re-checking the deadline: `None` when signed out
     /// or past the end, even if no timer has fired yet.
     pub fn token(&self) -> Option<String> {
         let mut token = None;
-        self.run(|d| {
+        _ = self.run(|d| {
             let (found, outcome) = d.token();
             token = found;
             outcome

@@ -265,6 +265,12 @@ async fn timers_and_listeners_stay_bounded_and_all_go_on_cleanup() {
     assert_eq!(live_intervals(), intervals, "no Interval after cleanup");
     assert_eq!(live_timeouts(), timeouts, "no deadline timer after cleanup");
     assert_eq!(live_listeners(), listeners, "every listener removed");
+    assert!(
+        session.log_in().is_err(),
+        "a handle outliving its owner refuses"
+    );
+    assert_eq!(session.token(), None);
+    assert_eq!(live_intervals(), intervals);
     clear();
 }
 
