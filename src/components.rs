@@ -213,9 +213,24 @@ pub fn ExpiryWarning() -> impl IntoView {
             aria-describedby="expiry-description"
             data-testid="expiry-dialog"
             node_ref=dialog
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                // Handled here rather than through `cancel`: browsers may
+                // skip `cancel` for a repeated Esc without user activation.
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    stay();
+                }
+            }
             on:cancel=move |ev: web_sys::Event| {
                 ev.prevent_default();
                 stay();
+            }
+            on:close=move |_| {
+                // Closed by the browser while still expiring: a close
+                // request, which means "stay", as Esc does.
+                if session.state() == State::Expiring {
+                    stay();
+                }
             }
         >
             <h2 id="expiry-title">"Your session is about to end"</h2>
