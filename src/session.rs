@@ -340,10 +340,10 @@ fn listen(
     name: &'static str,
     weak: &Weak<RefCell<Driver>>,
     signals: Signals,
+    options: EventListenerOptions,
     handle: fn(&web_sys::Event, &mut Driver) -> Option<Outcome>,
 ) -> EventListener {
     let weak = weak.clone();
-    let options = EventListenerOptions::run_in_capture_phase();
     EventListener::new_with_options(target, name, options, move |event| {
         let Some(driver) = weak.upgrade() else {
             return;
@@ -520,12 +520,17 @@ pub fn provide_session(options: SessionOptions) -> SessionHandle {
 
     let weak = Rc::downgrade(&driver);
     if let Some(window) = web_sys::window() {
+        // User input is watched in the capture phase, so that a page
+        // stopping its propagation does not hide activity; `focus` is not,
+        // since in the capture phase every element's focus reaches `window`.
+        let own = EventListenerOptions::default();
+        let input = EventListenerOptions::run_in_capture_phase();
         let mut listeners = Vec::new();
         if shared {
-            listeners.push(listen(&window, "storage", &weak, signals, on_storage));
+            listeners.push(listen(&window, "storage", &weak, signals, own, on_storage));
         }
         for name in ["focus", "pageshow"] {
-            listeners.push(listen(&window, name, &weak, signals, on_shown));
+            listeners.push(listen(&window, name, &weak, signals, own, on_shown));
         }
         if let Some(document) = window.document() {
             listeners.push(listen(
@@ -533,6 +538,7 @@ pub fn provide_session(options: SessionOptions) -> SessionHandle {
                 "visibilitychange",
                 &weak,
                 signals,
+                own,
                 on_shown,
             ));
         }
@@ -544,7 +550,7 @@ pub fn provide_session(options: SessionOptions) -> SessionHandle {
                 "wheel",
                 "touchstart",
             ] {
-                listeners.push(listen(&window, name, &weak, signals, on_input));
+                listeners.push(listen(&window, name, &weak, signals, input, on_input));
             }
         }
         if let Ok(mut d) = driver.try_borrow_mut() {
