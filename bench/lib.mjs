@@ -157,8 +157,12 @@ export function pageProbe({ trackTimers }) {
     });
   });
 
+  // Only a rendered button counts: the app also keeps a "Log out" button in
+  // its closed expiry dialog, which must not stand in for the main one.
+  const rendered = (el) => (typeof el.checkVisibility === 'function'
+    ? el.checkVisibility() : el.offsetParent !== null);
   bench.findButton = (name) => [...document.querySelectorAll('button')]
-    .find((b) => b.textContent.trim() === name && !b.disabled) || null;
+    .find((b) => b.textContent.trim() === name && !b.disabled && rendered(b)) || null;
 
   const macrotask = () => new Promise((resolve) => {
     const ch = new MessageChannel();

@@ -11,6 +11,8 @@
 //   BENCH_CYCLES    log-in/log-out cycles for c.     (default 1000)
 //   BENCH_INTERVAL  `interval` URL value for a./b.   (default 1s)
 //   BENCH_JSON      where to write all raw samples   (default /tmp/bench-timing.json)
+//   BENCH_SERIAL=1  run app and reference samples one after the other instead of
+//                   side by side (slower: about 5 minutes instead of about 3)
 
 import fs from 'node:fs';
 import {
@@ -24,6 +26,7 @@ const CYCLES = Number(process.env.BENCH_CYCLES || 1000);
 const INTERVAL = process.env.BENCH_INTERVAL || '1s';
 const JSON_OUT = process.env.BENCH_JSON || '/tmp/bench-timing.json';
 const WARMUP = 2;
+const SERIAL = process.env.BENCH_SERIAL === '1';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 function durationMs(text) {
@@ -40,6 +43,18 @@ const started = Date.now();
 const progress = (text) => process.stderr.write(text);
 
 const TARGETS = ['app', 'ref'];
+
+/** Runs f for each target, side by side unless BENCH_SERIAL=1. */
+async function eachTarget(f) {
+  const out = {};
+  if (SERIAL) {
+    for (const k of TARGETS) out[k] = await f(k);
+  } else {
+    const values = await Promise.all(TARGETS.map((k) => f(k)));
+    TARGETS.forEach((k, i) => { out[k] = values[i]; });
+  }
+  return out;
+}
 const LABEL = { app: 'leptos-jwt-session', ref: 'reference pattern' };
 
 // a. One session: log in, wait for the signed-out event, lateness vs deadline.
@@ -50,10 +65,21 @@ async function expirySample(page) {
     const b = window.__bench;
     const login = await b.button('Log in');
     const from = b.events.length;
+    // Control: a plain setTimeout for the same 1 s, armed just before the
+    // click so that it fires before the app's own timer (due at the same
+    // instant, give or take 1 ms) and is not delayed by the app's work. Its
+    // lateness is what the browser and the machine add by themselves.
+    const controlTarget = Date.now() + timeoutMs;
+    const control = new Promise((resolve) => setTimeout(() => resolve(Date.now()), timeoutMs));
     login.click();
     const setTime = Number(localStorage.getItem('auth-token-set-time'));
+    const deadline = setTime + timeoutMs;
     const ev = await b.waitEvent(from, 'signed-out', timeoutMs + 10_000);
-    return { setTime, at: ev.at, reason: ev.reason, vis: ev.vis, lateness: ev.at - (setTime + timeoutMs) };
+    const controlAt = await control;
+    return {
+      setTime, at: ev.at, reason: ev.reason, vis: ev.vis,
+      lateness: ev.at - deadline, controlLateness: controlAt - controlTarget,
+    };
   }, EXPIRY_TIMEOUT_MS);
 }
 
@@ -151,10 +177,8 @@ async function main() {
     }
     const expiry = { app: [], ref: [] };
     for (let i = 0; i < N + WARMUP; i++) {
-      for (const k of TARGETS) {
-        const s = await expirySample(aPages[k]);
-        if (i >= WARMUP) expiry[k].push(s);
-      }
+      const s = await eachTarget((k) => expirySample(aPages[k]));
+      if (i >= WARMUP) for (const k of TARGETS) expiry[k].push(s[k]);
       progress(i % 10 === 9 ? `${i + 1}` : '.');
     }
     progress('\n');
@@ -181,10 +205,8 @@ async function main() {
     }
     const crossTab = { app: [], ref: [] };
     for (let i = 0; i < N + WARMUP; i++) {
-      for (const k of TARGETS) {
-        const s = await crossTabSample(bPages[k].a, bPages[k].b);
-        if (i >= WARMUP) crossTab[k].push(s);
-      }
+      const s = await eachTarget((k) => crossTabSample(bPages[k].a, bPages[k].b));
+      if (i >= WARMUP) for (const k of TARGETS) crossTab[k].push(s[k]);
       progress(i % 10 === 9 ? `${i + 1}` : '.');
     }
     progress('\n');
@@ -231,6 +253,12 @@ async function main() {
   row(`a. lateness p99 (goal <= 16 ms)`, (k) => ms(ex[k].p99));
   row(`a. lateness max`, (k) => ms(ex[k].max));
   row(`a. lateness min / mean`, (k) => `${ms(ex[k].min)} / ${ex[k].mean.toFixed(1)} ms`);
+  const ctl = Object.fromEntries(TARGETS.map((k) => [k, stats(results.expiry[k].map((s) => s.controlLateness))]));
+  row(`a. control: bare setTimeout(1 s) in same page p50 / p99 / max`, (k) => `${ms(ctl[k].p50)} / ${ms(ctl[k].p99)} / ${ms(ctl[k].max)}`);
+  row(`a. samples > 16 ms late (control > 16 ms too)`, (k) => {
+    const late = results.expiry[k].filter((s) => s.lateness > 16);
+    return `${late.length} (${late.filter((s) => s.controlLateness > 16).length})`;
+  });
   row(`a. end reasons`, (k) => countBy(results.expiry[k].map((s) => s.reason)));
   row(`b. cross-tab logout latency: samples`, (k) => `${xt[k].n}`);
   row(`b. latency p50`, (k) => ms(xt[k].p50));
@@ -244,6 +272,8 @@ async function main() {
   row(`c. wasm linear memory after ${CYCLES}`, (k) => (k === 'ref' ? '(no wasm)' : kib(mem[k].after1.wasmBytes)));
   row(`c. wasm growth, cycles 1..${CYCLES}`, (k) => (k === 'ref' ? '(no wasm)' : signedKib(delta(mem[k].before.wasmBytes, mem[k].after1.wasmBytes))));
   row(`c. wasm growth, cycles ${CYCLES + 1}..${2 * CYCLES}`, (k) => (k === 'ref' ? '(no wasm)' : signedKib(delta(mem[k].after1.wasmBytes, mem[k].after2.wasmBytes))));
+  row(`c. wasm growth per cycle over ${2 * CYCLES} (64 KiB pages)`, (k) => (k === 'ref' ? '(no wasm)'
+    : `${Math.round(delta(mem[k].before.wasmBytes, mem[k].after2.wasmBytes) / (2 * CYCLES))} B`));
   row(`c. JS heap used before (after GC)`, (k) => kib(mem[k].before.jsHeapUsed));
   row(`c. JS heap used after ${CYCLES}`, (k) => kib(mem[k].after1.jsHeapUsed));
   row(`c. JS heap growth, cycles 1..${CYCLES}`, (k) => signedKib(delta(mem[k].before.jsHeapUsed, mem[k].after1.jsHeapUsed)));
@@ -260,6 +290,7 @@ async function main() {
   console.log(`a. ?timeout=1s&interval=${INTERVAL}&warn=0s; lateness = at(signed-out event) - (set-time + 1000 ms); ` +
     `random 0-${INTERVAL_MS} ms pause before each log-in; percentiles are nearest-rank (with n=50, p99 = max)`);
   console.log(`b. ?timeout=1h&interval=${INTERVAL}&warn=0s; two pages, one context; latency = at(signed-out in B) - Date.now() in A just before click()`);
+  console.log(`a./b. app and reference ${SERIAL ? 'one after the other' : 'side by side (separate contexts, same browser)'}; ${WARMUP} warm-up samples each not counted`);
   console.log(`c. ?timeout=1h&interval=${INTERVAL}&warn=0s; clicks from page.evaluate; sizes after two forced GCs (CDP)`);
   console.log('');
   console.log(table(rows));

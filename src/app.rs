@@ -9,6 +9,7 @@ use crate::components::{
 };
 use crate::config::{Config, ConfigIssue};
 use crate::duration::format_duration;
+use crate::rules::State;
 use crate::session::{SessionOptions, provide_session};
 
 /// The demo page.
@@ -37,7 +38,10 @@ pub fn App() -> impl IntoView {
                     >
                         <p class="signed-in-as">"Signed in as " <strong>"demo-user"</strong></p>
                         <RemainingTime/>
-                        <div class="actions"><LogoutButton/></div>
+                        // While expiring, the dialog holds the only "Log out".
+                        <Show when=move || session.state() == State::Active>
+                            <div class="actions"><LogoutButton/></div>
+                        </Show>
                     </Show>
                     <ExpiryWarning/>
                 </SessionStatus>

@@ -179,6 +179,9 @@ pub fn ExpiryWarning() -> impl IntoView {
     let error = RwSignal::new(None);
     let expiring = Memo::new(move |_| session.state() == State::Expiring);
 
+    // Set while this component closes the dialog itself, so that its
+    // `close` event is not taken for the browser's.
+    let closing = StoredValue::new(false);
     Effect::new(move |_| {
         let open = expiring.get();
         let Some(dialog) = dialog.get() else {
@@ -187,6 +190,7 @@ pub fn ExpiryWarning() -> impl IntoView {
         if open && !dialog.open() {
             _ = dialog.show_modal();
         } else if !open && dialog.open() {
+            closing.set_value(true);
             dialog.close();
         }
     });
@@ -228,7 +232,8 @@ pub fn ExpiryWarning() -> impl IntoView {
             on:close=move |_| {
                 // Closed by the browser while still expiring: a close
                 // request, which means "stay", as Esc does.
-                if session.state() == State::Expiring {
+                let ours = closing.try_update_value(std::mem::take).unwrap_or(false);
+                if !ours && session.state() == State::Expiring {
                     stay();
                 }
             }

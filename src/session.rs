@@ -300,15 +300,22 @@ fn sync_timers(driver: &Rc<RefCell<Driver>>, signals: Signals) {
         }));
     }
 
-    let target = d
-        .tracker
-        .deadline(d.last_activity())
-        .filter(|_| d.tracker.state().is_signed_in())
-        .map(|end| end.at);
+    // Visible: aim at the next change, so the warning opens on time too.
+    // Hidden: aim at the end only, armed from this event rather than from
+    // a timer callback, which browsers throttle harder in background tabs.
+    // An instant already past is left to the check that follows it.
+    let now = d.clock.now();
+    let activity = d.last_activity();
+    let target = if d.interval.is_some() {
+        d.tracker.next_change(now, activity)
+    } else {
+        d.tracker.deadline(activity).map(|end| end.at)
+    }
+    .filter(|at| *at > now && d.tracker.state().is_signed_in());
     let armed = d.deadline_timer.as_ref().map(|(at, _)| *at);
     if target != armed {
         d.deadline_timer = target.map(|at| {
-            let delay = timer_delay(at, d.clock.now());
+            let delay = timer_delay(at, now);
             let weak = weak.clone();
             let timer = Timeout::new(delay, move || {
                 if let Some(driver) = weak.upgrade() {

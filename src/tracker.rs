@@ -79,6 +79,16 @@ impl Tracker {
         self.session.as_ref()
     }
 
+    /// When the state next changes: the warning, then the end. `None` when
+    /// signed out or over.
+    pub fn next_change(&self, now: u64, last_activity: Option<u64>) -> Option<u64> {
+        let end = self.deadline(last_activity)?;
+        match standing(end, &self.config, now) {
+            Standing::Running { next_change, .. } => Some(next_change),
+            Standing::Ended(_) => None,
+        }
+    }
+
     /// When the running session ends, with `last_activity` for the idle
     /// timeout.
     pub fn deadline(&self, last_activity: Option<u64>) -> Option<Deadline> {
@@ -141,6 +151,24 @@ impl Tracker {
                 cause
                 @ (Invalid::MissingSetTime | Invalid::MissingToken | Invalid::SetTimeMismatch),
             ) => {
+                // This tab's own session is over whatever is being written:
+                // end it for its own reason, and remove only what is left of
+                // it, never half of another tab's new pair.
+                if let Some(known) = &self.session {
+                    let end = deadline(known, &self.config, last_activity);
+                    if now >= end.at {
+                        let own = |held: &Option<String>, ours: &Option<String>| {
+                            held.clone().filter(|_| held == ours)
+                        };
+                        step.remove = Some(StoredPair {
+                            token: own(&pair.token, &known.pair.token),
+                            set_time: own(&pair.set_time, &known.pair.set_time),
+                        });
+                        self.suspect = None;
+                        self.end(end.reason, &mut step);
+                        return step;
+                    }
+                }
                 if trigger == Trigger::Check {
                     if self.suspect.as_ref() == Some(pair) {
                         self.suspect = None;

@@ -268,3 +268,51 @@ fn idle_ends_the_session_with_reason_idle() {
     assert_eq!(busy.change, None);
     assert_eq!(idle.change, Some((State::SignedOut, Reason::Idle)));
 }
+
+#[test]
+fn a_half_removed_pair_at_the_deadline_ends_for_the_sessions_own_reason() {
+    let (mut tracker, pair) = signed_in_at(T0);
+    let half_removed = StoredPair {
+        token: None,
+        set_time: pair.set_time.clone(),
+    };
+
+    let step = observe(&mut tracker, Trigger::Check, &half_removed, T0 + 30_000);
+
+    assert_eq!(step.change, Some((State::SignedOut, Reason::Timeout)));
+    assert_eq!(step.invalid, None);
+    assert_eq!(step.remove, Some(half_removed));
+}
+
+#[test]
+fn a_new_half_pair_at_the_deadline_is_left_for_its_writer() {
+    let (mut tracker, _) = signed_in_at(T0);
+    let new = pair_at(T0 + 29_000);
+    let half_written = StoredPair {
+        token: None,
+        set_time: new.set_time.clone(),
+    };
+
+    let step = observe(
+        &mut tracker,
+        Trigger::StorageEvent,
+        &half_written,
+        T0 + 30_000,
+    );
+
+    assert_eq!(step.change, Some((State::SignedOut, Reason::Timeout)));
+    assert_eq!(
+        step.remove,
+        Some(StoredPair::default()),
+        "nothing of the new pair removed"
+    );
+}
+
+#[test]
+fn the_next_change_is_the_warning_then_the_end() {
+    let (tracker, _) = signed_in_at(T0);
+
+    assert_eq!(tracker.next_change(T0, None), Some(T0 + 25_000));
+    assert_eq!(tracker.next_change(T0 + 25_000, None), Some(T0 + 30_000));
+    assert_eq!(tracker.next_change(T0 + 30_000, None), None);
+}

@@ -1,12 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { SET_TIME_KEY, TOKEN_KEY } from './session-page';
+import { SET_TIME_KEY, SessionPage, TOKEN_KEY } from './session-page';
 import {
   dialogOf,
   freezeContextClock,
   noticeOf,
   openTabs,
+  recordDialogCloses,
   recordStorageEvents,
   stored,
+  waitForDialogCloses,
   waitForStorageEvent,
   waitForStored,
   writeStorage,
@@ -31,6 +33,7 @@ test.describe('two tabs', () => {
     await expect(b.session).toHaveAttribute('data-state', 'signed-out', WITHIN);
     await expect(b.session).toHaveAttribute('data-reason', 'other-tab');
     await expect(noticeOf(b)).toHaveText('You were signed out in another tab.');
+    await expect(noticeOf(b)).toBeFocused();
     await expect(b.remaining).toBeHidden();
     await b.expectStorageEmpty();
   });
@@ -149,6 +152,7 @@ test.describe('two tabs', () => {
   }) => {
     const query = { timeout: '10s', interval: '250ms', warn: '3s' };
     const start = await freezeContextClock(context);
+    await recordDialogCloses(context);
     const [a, b] = await openTabs(context, [query, query]);
     await a.logIn();
     await expect(b.session).toHaveAttribute('data-state', 'active', WITHIN);
@@ -161,19 +165,58 @@ test.describe('two tabs', () => {
     expect(await stored(a.page, SET_TIME_KEY)).toBe(String(start + 9500));
     await waitForStored(b.page, SET_TIME_KEY, String(start + 9500));
     await expect(b.session).toHaveAttribute('data-state', 'active', WITHIN);
+    await waitForDialogCloses(a.page, 1);
+    await waitForDialogCloses(b.page, 1);
 
     await a.runFor(1000); // 0.5 s past the old deadline
     await a.expectState('active', 'none');
     await b.expectState('active', 'none');
     expect(await stored(b.page, SET_TIME_KEY)).toBe(String(start + 9500));
 
-    // The renewed session runs its own full 10 s, to start + 19.5 s.
+    // The renewed session runs its own full 10 s, to start + 19.5 s, in B.
+    // (A is closed first: each page runs its own copy of the fake clock, so
+    // with both open A may reach the end, and remove the pair, while B's copy
+    // still reads a few ms earlier, and B would rightly call that other-tab.)
     await a.runFor(7900); // start + 18.4 s
     await a.expectState('expiring');
     await b.expectState('expiring');
-    await a.runFor(1200); // start + 19.6 s
-    await a.expectState('signed-out', 'timeout');
-    await expect(b.session).toHaveAttribute('data-state', 'signed-out');
+    await a.page.close();
+    await b.runFor(1000); // start + 19.4 s
+    await b.expectState('expiring');
+    await b.runFor(200); // start + 19.6 s
+    await b.expectState('signed-out', 'timeout');
     await b.expectStorageEmpty();
+  });
+});
+
+test.describe('a torn pair', () => {
+  test('a pair torn shortly before the deadline does not keep a tab signed in past it', async ({ page }) => {
+    // One tab checking every second from its load at `start`; the session is
+    // set at start + 0.5 s, so its deadline (start + 10.5 s) falls between
+    // two ticks. Another writer tears the pair 0.2 s before the deadline (the
+    // set-time goes; done from inside the page so that no page opening or
+    // closing fires focus events, which are checks too).
+    const app = new SessionPage(page);
+    const start = await app.freezeClock();
+    await app.recordSessionEvents();
+    await app.open({ timeout: '10s', interval: '1s', warn: '0s' });
+    await app.runFor(500);
+    await app.logIn();
+    expect(await stored(page, SET_TIME_KEY)).toBe(String(start + 500));
+
+    await app.runFor(9800); // start + 10.3 s
+    await writeStorage(page, [[SET_TIME_KEY, null]]);
+    await app.expectState('active', 'none');
+
+    await app.runFor(250); // start + 10.55 s: past the deadline, before the next tick
+    const events = await app.events();
+    await expect(app.session, `session-change events: ${JSON.stringify(events)}`).toHaveAttribute(
+      'data-state',
+      'signed-out',
+    );
+    await expect(app.remaining).toBeHidden();
+    const end = events.find((e) => e.state === 'signed-out');
+    expect(end?.at, 'ended at the deadline').toBeGreaterThanOrEqual(start + 10_500);
+    expect(end?.at, 'ended at the deadline').toBeLessThanOrEqual(start + 10_510);
   });
 });

@@ -174,3 +174,39 @@ export function dialogOf(app: SessionPage) {
 export function noticeOf(app: SessionPage) {
   return app.page.getByTestId('signed-out-notice');
 }
+
+/**
+ * Counts `close` events of the expiry dialog in `window.__dialogCloses`, in
+ * every document of the context. Register once per context.
+ */
+export async function recordDialogCloses(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { __dialogCloses: number };
+    w.__dialogCloses = 0;
+    // `close` does not bubble; a capturing listener on window still sees it.
+    window.addEventListener(
+      'close',
+      (event) => {
+        if (event.target instanceof Element && event.target.matches('[data-testid="expiry-dialog"]')) {
+          w.__dialogCloses += 1;
+        }
+      },
+      true,
+    );
+  });
+}
+
+/**
+ * Waits (real time) until the expiry dialog's `close` event has been
+ * dispatched `count` times in `page`. The event is a task of its own, queued
+ * when the dialog closes; with the fake clock, time could otherwise be moved
+ * on before it runs, which never happens in real time.
+ */
+export async function waitForDialogCloses(page: Page, count: number, timeout = 1000): Promise<void> {
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __dialogCloses?: number }).__dialogCloses ?? 0), {
+      timeout,
+      message: 'close events of the expiry dialog',
+    })
+    .toBe(count);
+}
