@@ -8,13 +8,16 @@
 //
 // Environment (all optional):
 //   BENCH_DIST      built app to serve                  (default /tmp/bench-dist)
-//   BENCH_HIDDEN_N  sessions per scenario and target     (default 20)
+//   BENCH_HIDDEN_N  sessions per scenario and target     (default 30)
+//   BENCH_SERIAL=1  app and reference one after the other, not side by side
 //   BENCH_JSON      where to write raw samples           (default /tmp/bench-hidden.json)
 //
 // Scenarios (timeout=1s, interval=1s, warn=0s):
-//   1. background page: a second page opened and brought to front over the
-//      measured one, with Playwright's "no throttling" switches removed so the
-//      browser may throttle. Reports the visibilityState the page actually had.
+//   1. background page: a second tab of the same app opened and brought to
+//      front over the measured one, with Playwright's "no throttling" switches
+//      removed so the browser may throttle. Reports the visibilityState the page
+//      actually had, and how the front tab (which follows the same session
+//      through storage) ended each session.
 //   2. page told it is hidden: document.visibilityState/hidden overridden to
 //      "hidden" and a visibilitychange dispatched. The browser does not throttle
 //      (it still thinks the page is visible), but the app stops its Interval as
@@ -22,16 +25,19 @@
 //      session. The reference has no visibility handling; it is unaffected.
 //   3. frozen page: CDP Page.setWebLifecycleState 'frozen' right after log-in,
 //      thawed 500 ms after the deadline (what Chrome does to background tabs
-//      under its freezing policies). Lateness is counted from the thaw.
+//      under its freezing policies). Tried once first: headless Chromium 156
+//      ignores the request for a visible page (no `freeze` event, timers keep
+//      running), and then the scenario is reported as not measured.
 
 import fs from 'node:fs';
 import {
   REFERENCE_DIR, freePort, startStaticServer, launchBrowser, sleep, openPage,
-  pageProbe, watchErrors, summariseErrors, stats, countBy, table, machineNote, distNote,
+  pageProbe, watchErrors, summariseErrors, stats, countBy, table, machineNote, distNote, eachTarget,
 } from './lib.mjs';
 
 const DIST = process.env.BENCH_DIST || '/tmp/bench-dist';
-const N = Number(process.env.BENCH_HIDDEN_N || 20);
+const N = Number(process.env.BENCH_HIDDEN_N || 30);
+const SERIAL = process.env.BENCH_SERIAL === '1';
 const JSON_OUT = process.env.BENCH_JSON || '/tmp/bench-hidden.json';
 const TIMEOUT_MS = 1000;
 const INTERVAL_MS = 1000;
@@ -49,10 +55,23 @@ function fakeHidden() {
   addEventListener('load', () => document.dispatchEvent(new Event('visibilitychange')));
 }
 
-/** Records when the page is thawed (scenario 3). */
+/** Records when the page is frozen and thawed (scenario 3). */
 function recordResume() {
+  window.__frozenAt = [];
   window.__resumedAt = [];
+  document.addEventListener('freeze', () => window.__frozenAt.push(Date.now()));
   document.addEventListener('resume', () => window.__resumedAt.push(Date.now()));
+}
+
+/** Whether the browser really freezes this page when asked (a visible page it may not). */
+async function freezes(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const before = await page.evaluate(() => window.__frozenAt.length);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await sleep(300);
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  await cdp.detach();
+  return (await page.evaluate(() => window.__frozenAt.length)) > before;
 }
 
 async function contextFor(browser, extraInit) {
@@ -107,62 +126,78 @@ async function frozenSample(context, page) {
   };
 }
 
+/** The second tab's end of each session: first signed-out event at or after log-in. */
+function secondTabEnds(samples, events) {
+  const outs = events.filter((e) => e.state === 'signed-out');
+  return samples.map((s) => {
+    const ev = outs.find((e) => e.at >= s.setTime);
+    return ev ? { reason: ev.reason, lateness: ev.at - (s.setTime + TIMEOUT_MS) } : null;
+  }).filter(Boolean);
+}
+
+async function scenarioBackground(browser, url, errors, k) {
+  const context = await contextFor(browser);
+  const page = await openPage(context, url, errors, `${k}/background`);
+  // A second tab of the same app, opened later and brought to the front.
+  const cover = await context.newPage();
+  watchErrors(cover, errors, `${k}/front`);
+  await cover.goto(url);
+  await cover.waitForSelector('[data-testid="session"]');
+  await cover.bringToFront();
+  await sleep(500);
+  const observed = await pageState(page);
+  const samples = [];
+  for (let i = 0; i < N; i++) samples.push(await lateness(page));
+  await sleep(TIMEOUT_MS + INTERVAL_MS);
+  const frontEnds = secondTabEnds(samples, await cover.evaluate(() => window.__bench.events));
+  await context.close();
+  return { observed, samples, frontEnds };
+}
+
+async function scenarioFakeHidden(browser, url, errors, k) {
+  const context = await contextFor(browser, fakeHidden);
+  const page = await openPage(context, url, errors, `${k}/told-hidden`);
+  const observed = await pageState(page);
+  const samples = [];
+  for (let i = 0; i < N; i++) samples.push(await lateness(page));
+  await context.close();
+  return { observed, samples };
+}
+
+async function scenarioFrozen(browser, url, errors, k) {
+  const context = await contextFor(browser, recordResume);
+  const page = await openPage(context, url, errors, `${k}/frozen`);
+  const samples = [];
+  const froze = await freezes(context, page);
+  if (froze) {
+    for (let i = 0; i < N; i++) samples.push(await frozenSample(context, page));
+  }
+  await context.close();
+  return { froze, samples };
+}
+
 async function main() {
   const errors = [];
   const appPort = await freePort(4340, 4399);
   const refPort = await freePort(appPort + 1, 4399);
   const appServer = await startStaticServer(DIST, appPort);
   const refServer = await startStaticServer(REFERENCE_DIR, refPort);
-  const base = { app: appServer.url, ref: refServer.url };
+  const url = { app: appServer.url + QUERY, ref: refServer.url + QUERY };
   // Throttling switches removed: let the browser throttle if it will.
   const browser = await launchBrowser({ allowThrottling: true });
-  const results = { background: {}, fakeHidden: {}, frozen: {}, observed: {} };
+  const results = {};
   try {
-    // 1. background page
     progress(`1. background page: ${N} sessions per target\n`);
-    for (const k of TARGETS) {
-      const context = await contextFor(browser);
-      const page = await openPage(context, base[k] + QUERY, errors, `${k}/background`);
-      const cover = await context.newPage();
-      watchErrors(cover, errors, `${k}/cover`);
-      await cover.goto(base[k] + QUERY);
-      await cover.bringToFront();
-      await sleep(500);
-      results.observed[`${k} background`] = await pageState(page);
-      const samples = [];
-      for (let i = 0; i < N; i++) samples.push(await lateness(page));
-      results.background[k] = samples;
-      await context.close();
-    }
-
-    // 2. page told it is hidden
+    results.background = await eachTarget(TARGETS, (k) => scenarioBackground(browser, url[k], errors, k), SERIAL);
     progress(`2. page told it is hidden: ${N} sessions per target\n`);
-    for (const k of TARGETS) {
-      const context = await contextFor(browser, fakeHidden);
-      const page = await openPage(context, base[k] + QUERY, errors, `${k}/fake-hidden`);
-      results.observed[`${k} fake-hidden`] = await pageState(page);
-      const samples = [];
-      for (let i = 0; i < N; i++) samples.push(await lateness(page));
-      results.fakeHidden[k] = samples;
-      await context.close();
-    }
-
-    // 3. frozen page
+    results.fakeHidden = await eachTarget(TARGETS, (k) => scenarioFakeHidden(browser, url[k], errors, k), SERIAL);
     progress(`3. frozen page: ${N} sessions per target\n`);
-    for (const k of TARGETS) {
-      const context = await contextFor(browser, recordResume);
-      const page = await openPage(context, base[k] + QUERY, errors, `${k}/frozen`);
-      const samples = [];
-      for (let i = 0; i < N; i++) samples.push(await frozenSample(context, page));
-      results.frozen[k] = samples;
-      await context.close();
-    }
+    results.frozen = await eachTarget(TARGETS, (k) => scenarioFrozen(browser, url[k], errors, k), SERIAL);
   } finally {
-    const version = browser.version();
+    results.browserVersion = browser.version();
     await browser.close();
     await appServer.stop();
     await refServer.stop();
-    results.browserVersion = version;
   }
   results.errors = errors;
   fs.writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
@@ -172,21 +207,23 @@ async function main() {
     const s = stats(samples.map((x) => x[key]).filter((v) => v != null));
     return `${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.max)} (n=${s.n})`;
   };
-  const rows = [['scenario (timeout=1s, interval=1s)', LABEL.app, LABEL.ref]];
+  const obs = (o) => `visibilityState=${o.vis}, hasFocus=${o.focus}`;
+  const rows = [['scenario (timeout=1s, interval=1s, warn=0s)', LABEL.app, LABEL.ref]];
   const row = (name, f) => rows.push([name, f('app'), f('ref')]);
-  const obs = (k, s) => {
-    const o = results.observed[`${k} ${s}`];
-    return `visibilityState=${o.vis}, hasFocus=${o.focus}`;
-  };
-  row('1. background page: page reported', (k) => obs(k, 'background'));
-  row('1. lateness p50 / p95 / max', (k) => fmt(results.background[k], 'lateness'));
-  row('1. end reasons', (k) => countBy(results.background[k].map((s) => s.reason)));
-  row('2. told hidden: page reported', (k) => obs(k, 'fake-hidden'));
-  row('2. lateness p50 / p95 / max', (k) => fmt(results.fakeHidden[k], 'lateness'));
-  row('2. end reasons', (k) => countBy(results.fakeHidden[k].map((s) => s.reason)));
-  row(`3. frozen, thawed deadline+${THAW_AFTER_DEADLINE_MS} ms: lateness vs deadline p50 / p95 / max`, (k) => fmt(results.frozen[k], 'lateness'));
-  row('3. sign-out after thaw p50 / p95 / max', (k) => fmt(results.frozen[k], 'afterThaw'));
-  row('3. end reasons', (k) => countBy(results.frozen[k].map((s) => s.reason)));
+  const r = results;
+  row('1. background page: it reported', (k) => obs(r.background[k].observed));
+  row('1. lateness p50 / p95 / max', (k) => fmt(r.background[k].samples, 'lateness'));
+  row('1. end reasons', (k) => countBy(r.background[k].samples.map((s) => s.reason)));
+  row('1. front tab (same session): lateness p50 / p95 / max', (k) => fmt(r.background[k].frontEnds, 'lateness'));
+  row('1. front tab: end reasons', (k) => countBy(r.background[k].frontEnds.map((s) => s.reason)));
+  row('2. told hidden: it reported', (k) => obs(r.fakeHidden[k].observed));
+  row('2. lateness p50 / p95 / max', (k) => fmt(r.fakeHidden[k].samples, 'lateness'));
+  row('2. end reasons', (k) => countBy(r.fakeHidden[k].samples.map((s) => s.reason)));
+  const frozen = (k, f) => (r.frozen[k].froze ? f() : 'not measured: the browser did not freeze the (visible) page');
+  row('3. frozen page: did the browser freeze it?', (k) => (r.frozen[k].froze ? 'yes (freeze event seen)' : 'no (no freeze event)'));
+  row(`3. thawed at deadline+${THAW_AFTER_DEADLINE_MS} ms: lateness p50 / p95 / max`, (k) => frozen(k, () => fmt(r.frozen[k].samples, 'lateness')));
+  row('3. sign-out after thaw p50 / p95 / max', (k) => frozen(k, () => fmt(r.frozen[k].samples, 'afterThaw')));
+  row('3. end reasons', (k) => frozen(k, () => countBy(r.frozen[k].samples.map((s) => s.reason))));
 
   console.log('');
   console.log('Expiry lateness away from the front tab (real time)');
@@ -194,6 +231,8 @@ async function main() {
   console.log(`machine: ${machineNote(results.browserVersion)}`);
   console.log('Playwright throttling-off switches removed for this run: ' +
     '--disable-background-timer-throttling --disable-backgrounding-occluded-windows --disable-renderer-backgrounding');
+  console.log(`app and reference ${SERIAL ? 'one after the other' : 'side by side (separate contexts, same browser)'}; ` +
+    'lateness = at(signed-out event) - (set-time + 1000 ms); p95 is nearest-rank');
   console.log('');
   console.log(table(rows));
   console.log('');

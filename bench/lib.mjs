@@ -101,9 +101,11 @@ export async function launchBrowser({ allowThrottling = false } = {}) {
 
 /**
  * Installed into every page before its own scripts. Records every
- * `session-change` event and captures the wasm exports trunk hands to
- * `TrunkApplicationStarted` (that is where the linear memory is; the
- * `window.wasmBindings` trunk sets holds only `default` and `initSync`).
+ * `session-change` event. For the wasm linear memory, the page's
+ * `window.wasmBindings` (set by boot.js, as trunk's own loader did) holds only
+ * `default` and `initSync`; calling `default()` again returns the initialised
+ * exports, `memory` among them. Trunk's inline loader, used before boot.js,
+ * also handed the exports to a `TrunkApplicationStarted` event, kept here.
  *
  * With `trackTimers`, it also wraps setTimeout/setInterval/clear* to count the
  * timers that are pending (a leak shows up as a growing count). This is off for
@@ -322,4 +324,16 @@ export async function newContext(browser, trackTimers = false) {
   const context = await browser.newContext();
   await context.addInitScript(pageProbe, { trackTimers });
   return context;
+}
+
+/** Runs f(target) for each target, side by side unless serial. Returns {target: result}. */
+export async function eachTarget(targets, f, serial = false) {
+  const out = {};
+  if (serial) {
+    for (const k of targets) out[k] = await f(k);
+  } else {
+    const values = await Promise.all(targets.map((k) => f(k)));
+    targets.forEach((k, i) => { out[k] = values[i]; });
+  }
+  return out;
 }

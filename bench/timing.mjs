@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import {
   REFERENCE_DIR, freePort, startStaticServer, launchBrowser, sleep, openPage, newContext,
-  summariseErrors, stats, countBy, table, machineNote, distNote,
+  summariseErrors, stats, countBy, table, machineNote, distNote, eachTarget as eachTargetIn,
 } from './lib.mjs';
 
 const DIST = process.env.BENCH_DIST || '/tmp/bench-dist';
@@ -44,17 +44,7 @@ const progress = (text) => process.stderr.write(text);
 
 const TARGETS = ['app', 'ref'];
 
-/** Runs f for each target, side by side unless BENCH_SERIAL=1. */
-async function eachTarget(f) {
-  const out = {};
-  if (SERIAL) {
-    for (const k of TARGETS) out[k] = await f(k);
-  } else {
-    const values = await Promise.all(TARGETS.map((k) => f(k)));
-    TARGETS.forEach((k, i) => { out[k] = values[i]; });
-  }
-  return out;
-}
+const eachTarget = (f) => eachTargetIn(TARGETS, f, SERIAL);
 const LABEL = { app: 'leptos-jwt-session', ref: 'reference pattern' };
 
 // a. One session: log in, wait for the signed-out event, lateness vs deadline.

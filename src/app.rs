@@ -29,20 +29,23 @@ pub fn App() -> impl IntoView {
             view! {
                 <StorageNotice/>
                 <SessionStatus>
-                    <Show
-                        when=signed_in
-                        fallback=|| view! {
-                            <SignedOutNotice/>
-                            <div class="actions"><LoginButton/></div>
-                        }
-                    >
+                    // Both views stay mounted and are hidden in turn: a
+                    // `<Show>` that unmounts reactive children subscribed
+                    // to the session's long-lived signals leaves a dead
+                    // subscriber behind on every switch (reactive_graph
+                    // 0.2), so memory would grow with each log-in.
+                    <div class="signed-out-view" hidden=signed_in>
+                        <SignedOutNotice/>
+                        <div class="actions"><LoginButton/></div>
+                    </div>
+                    <div class="signed-in-view" hidden=move || !signed_in()>
                         <p class="signed-in-as">"Signed in as " <strong>"demo-user"</strong></p>
                         <RemainingTime/>
                         // While expiring, the dialog holds the only "Log out".
-                        <Show when=move || session.state() == State::Active>
-                            <div class="actions"><LogoutButton/></div>
-                        </Show>
-                    </Show>
+                        <div class="actions" hidden=move || session.state() != State::Active>
+                            <LogoutButton/>
+                        </div>
+                    </div>
                     <ExpiryWarning/>
                 </SessionStatus>
             }

@@ -76,8 +76,9 @@ pub fn LogoutButton() -> impl IntoView {
     })
 }
 
-/// The time left while signed in, as `m:ss`, with a progress bar.
-/// `data-testid="remaining"`.
+/// The time left while signed in, as `m:ss`, with a progress bar. Carries
+/// `data-testid="remaining"` only while signed in, so that it can stay
+/// mounted (hidden) while signed out.
 #[component]
 pub fn RemainingTime() -> impl IntoView {
     let session = session_for("RemainingTime")?;
@@ -86,7 +87,11 @@ pub fn RemainingTime() -> impl IntoView {
     Some(view! {
         <div class="remaining-block">
             <p class="remaining-label" id="remaining-label">"Time left"</p>
-            <p class="remaining" data-testid="remaining" aria-labelledby="remaining-label">
+            <p
+                class="remaining"
+                data-testid=move || session.state().is_signed_in().then_some("remaining")
+                aria-labelledby="remaining-label"
+            >
                 {move || format_clock(remaining())}
             </p>
             <progress
