@@ -26,6 +26,13 @@ pub struct Claims {
         skip_serializing_if = "Option::is_none"
     )]
     pub exp: Option<u64>,
+    /// Not before, in seconds.
+    #[serde(
+        default,
+        deserialize_with = "strict_seconds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub nbf: Option<u64>,
     /// Unique token id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jti: Option<String>,
@@ -75,6 +82,7 @@ mod tests {
             sub: Some("demo".into()),
             iat: Some(10),
             exp: Some(20),
+            nbf: Some(5),
             jti: Some("abc".into()),
         };
         let json = serde_json::to_string(&claims).expect("serializes");

@@ -11,19 +11,25 @@ pub trait Clock {
     fn now(&self) -> u64;
 
     /// Forgets any guard against the wall clock running backwards and
-    /// returns the wall clock; called when a new session starts, since its
-    /// set-time must be what `Date.now()` says.
+    /// returns the wall clock; called when a new session starts (here or in
+    /// another tab), since set-times are what `Date.now()` says.
     fn restart(&self) -> u64 {
         self.now()
     }
 }
 
-/// The browser's clock: `Date.now()`, guarded by `performance.now()` so
-/// that setting the wall clock back never lengthens a session.
+/// The browser's clock: `Date.now()`, guarded so that it never runs
+/// backwards between two [`Clock::restart`]s: setting the wall clock back
+/// never lengthens a running session.
+///
+/// The guard is the larger of the last reading and the wall clock at the
+/// last restart plus `performance.now()` elapsed since, so a wall clock
+/// jumping forward (sleep) is followed, and one set back is not.
 #[derive(Debug)]
 pub struct BrowserClock {
     anchor_wall: Cell<u64>,
     anchor_mono: Cell<f64>,
+    last: Cell<u64>,
 }
 
 impl BrowserClock {
@@ -32,6 +38,7 @@ impl BrowserClock {
         let clock = Self {
             anchor_wall: Cell::new(0),
             anchor_mono: Cell::new(0.0),
+            last: Cell::new(0),
         };
         clock.restart();
         clock
@@ -62,13 +69,17 @@ impl Default for BrowserClock {
 impl Clock for BrowserClock {
     fn now(&self) -> u64 {
         let elapsed = (Self::mono() - self.anchor_mono.get()).max(0.0);
-        guarded_now(Self::wall(), self.anchor_wall.get(), elapsed as u64)
+        let now =
+            guarded_now(Self::wall(), self.anchor_wall.get(), elapsed as u64).max(self.last.get());
+        self.last.set(now);
+        now
     }
 
     fn restart(&self) -> u64 {
         let wall = Self::wall();
         self.anchor_wall.set(wall);
         self.anchor_mono.set(Self::mono());
+        self.last.set(wall);
         wall
     }
 }

@@ -55,14 +55,16 @@ pub struct ConfigIssue {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IssueKind {
-    /// The value is not a duration; the default is used.
+    /// The value is not a duration; the default (or another valid value
+    /// for the same parameter) is used.
     Invalid {
         /// The value as given, shortened to 40 characters.
         value: String,
         /// Why it is not a duration.
         error: DurationError,
-        /// The default used instead.
-        default: Duration,
+        /// The value used instead: the default, or a valid value given
+        /// for the same parameter.
+        used: Duration,
     },
     /// The timeout is zero; the default is used.
     ZeroTimeout {
@@ -74,6 +76,9 @@ pub enum IssueKind {
         /// The interval as given.
         given: Duration,
     },
+    /// The warning lead is not shorter than the timeout: every session
+    /// warns from its start.
+    WarnFromStart,
 }
 
 impl ConfigIssue {
@@ -91,19 +96,19 @@ impl fmt::Display for ConfigIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let param = self.param;
         match &self.kind {
-            IssueKind::Invalid {
-                value,
-                error,
-                default,
-            } => write!(
+            IssueKind::Invalid { value, error, used } => write!(
                 f,
-                "{param}: \"{value}\" {error}; using the default {}",
-                format_duration(*default)
+                "{param}: \"{value}\" {error}; using {}",
+                format_duration(*used)
             ),
             IssueKind::ZeroTimeout { default } => write!(
                 f,
                 "{param}: must be longer than zero; using the default {}",
                 format_duration(*default)
+            ),
+            IssueKind::WarnFromStart => write!(
+                f,
+                "{param}: not shorter than the timeout, so the warning opens at log-in"
             ),
             IssueKind::IntervalRaised { given } => write!(
                 f,
@@ -164,12 +169,18 @@ impl Config {
                     kind: IssueKind::Invalid {
                         value: value.chars().take(40).collect(),
                         error,
-                        default: *slot,
+                        used: *slot,
                     },
                 }),
             }
         }
 
+        // A parameter may come twice; say what is finally in force.
+        for issue in &mut issues {
+            if let IssueKind::Invalid { used, .. } = &mut issue.kind {
+                *used = self.get(issue.param);
+            }
+        }
         issues.extend(self.sanitize(&defaults));
         (self, issues)
     }
@@ -186,6 +197,12 @@ impl Config {
                 },
             });
         }
+        if !self.warn.is_zero() && self.warn >= self.timeout {
+            issues.push(ConfigIssue {
+                param: "warn",
+                kind: IssueKind::WarnFromStart,
+            });
+        }
         if self.interval < MIN_INTERVAL {
             issues.push(ConfigIssue {
                 param: "interval",
@@ -198,15 +215,28 @@ impl Config {
         issues
     }
 
+    /// The value of the setting named `param` (one of [`PARAMS`]).
+    fn get(&self, param: &str) -> Duration {
+        match param {
+            "timeout" => self.timeout,
+            "interval" => self.interval,
+            "warn" => self.warn,
+            "idle" => self.idle,
+            _ => self.leeway,
+        }
+    }
+
     /// Reads overrides from a URL query string such as
     /// `?timeout=3s&interval=250ms`. See [`Config::with_overrides`].
     pub fn with_query(self, query: &str) -> (Self, Vec<ConfigIssue>) {
         let query = query.strip_prefix('?').unwrap_or(query);
-        let pairs = query
+        let pairs: Vec<(String, String)> = query
             .split('&')
             .filter(|pair| !pair.is_empty())
-            .map(|pair| pair.split_once('=').unwrap_or((pair, "")));
-        self.with_overrides(pairs)
+            .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+            .map(|(name, value)| (percent_decode(name), percent_decode(value)))
+            .collect();
+        self.with_overrides(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
     }
 
     /// The timeout in whole milliseconds.
@@ -228,6 +258,36 @@ impl Config {
     pub fn leeway_ms(&self) -> u64 {
         millis(self.leeway)
     }
+}
+
+/// Decodes `%XX` escapes and `+` as in a URL query; invalid escapes stay
+/// as they are and invalid UTF-8 becomes U+FFFD.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |at: usize| {
+        let digit = |b: u8| char::from(b).to_digit(16);
+        let (high, low) = (digit(*bytes.get(at)?)?, digit(*bytes.get(at + 1)?)?);
+        u8::try_from(high * 16 + low).ok()
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        match (byte, hex(i + 1)) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            _ => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn millis(duration: Duration) -> u64 {
@@ -262,7 +322,7 @@ mod tests {
         assert!(issues[0].is_error());
         let message = issues[0].to_string();
         assert!(message.starts_with("timeout: \"banana\""), "{message}");
-        assert!(message.ends_with("using the default 30m"), "{message}");
+        assert!(message.ends_with("using 30m"), "{message}");
     }
 
     #[test]
@@ -305,10 +365,41 @@ mod tests {
 
     #[test]
     fn other_parameters_and_empty_pairs_are_ignored() {
-        let (config, issues) = Config::default().with_query("?&utm=x&timeout=5s&&flag");
+        let (config, issues) = Config::default().with_query("?&utm=x&timeout=5m&&flag");
 
         assert!(issues.is_empty());
-        assert_eq!(config.timeout, Duration::from_secs(5));
+        assert_eq!(config.timeout, Duration::from_secs(300));
+    }
+
+    #[test]
+    fn a_repeated_parameter_reports_the_value_finally_in_force() {
+        for query in ["timeout=banana&timeout=5s", "timeout=5s&timeout=banana"] {
+            let (config, issues) = Config::default().with_query(query);
+
+            assert_eq!(config.timeout, Duration::from_secs(5), "{query}");
+            assert!(issues[0].to_string().ends_with("using 5s"), "{query}");
+        }
+    }
+
+    #[test]
+    fn query_values_are_percent_decoded() {
+        let (config, issues) = Config::default().with_query("timeout=20%73&warn=%35s");
+
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(config.timeout, Duration::from_secs(20));
+        assert_eq!(config.warn, Duration::from_secs(5));
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("a+b%C3%A9"), "a bé");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn a_warning_as_long_as_the_timeout_is_reported() {
+        let (_, issues) = Config::default().with_query("timeout=1m&warn=5h");
+
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].param, "warn");
+        assert!(!issues[0].is_error());
     }
 
     #[test]

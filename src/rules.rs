@@ -122,6 +122,8 @@ pub enum Invalid {
     SetTimeInFuture,
     /// The token's `iat` lies further in the future than the leeway allows.
     IssuedInFuture,
+    /// The token's `nbf` lies further in the future than the leeway allows.
+    NotYetValid,
     /// The set-time and the token's `iat` are further apart than the
     /// leeway: the pair does not belong together.
     SetTimeMismatch,
@@ -137,6 +139,7 @@ impl fmt::Display for Invalid {
             Self::SetTimeNotANumber => f.write_str("the set-time is not decimal milliseconds"),
             Self::SetTimeInFuture => f.write_str("the set-time lies in the future"),
             Self::IssuedInFuture => f.write_str("the token's iat lies in the future"),
+            Self::NotYetValid => f.write_str("the token's nbf lies in the future"),
             Self::SetTimeMismatch => f.write_str("the set-time does not match the token's iat"),
             Self::Token(error) => error.fmt(f),
         }
@@ -150,7 +153,8 @@ pub struct Session {
     pub pair: StoredPair,
     /// The compact token.
     pub token: String,
-    /// When the session was set, in ms since the epoch.
+    /// When the session was set, in ms since the epoch; a stored set-time
+    /// ahead of the time it was first checked counts from that time.
     pub set_time: u64,
     /// The verified claims.
     pub claims: Claims,
@@ -215,10 +219,18 @@ pub fn check_pair(
         }
     }
 
+    if let Some(nbf) = claims.nbf
+        && nbf.saturating_mul(1000) > latest
+    {
+        return Err(Invalid::NotYetValid);
+    }
+
+    // A set-time ahead of now (within the leeway) counts from now, so the
+    // leeway never lengthens a session.
     Ok(Session {
         pair: pair.clone(),
         token: token.clone(),
-        set_time,
+        set_time: set_time.min(now),
         claims,
     })
 }
@@ -253,7 +265,9 @@ pub fn deadline(session: &Session, config: &Config, last_activity: Option<u64>) 
     match (session.claims.exp, session.claims.iat) {
         (Some(exp), _) => consider(exp.saturating_mul(1000), Reason::TokenExpired),
         (None, Some(iat)) => consider(
-            iat.saturating_mul(1000).saturating_add(timeout),
+            iat.saturating_mul(1000)
+                .min(session.set_time)
+                .saturating_add(timeout),
             Reason::Timeout,
         ),
         (None, None) => {}

@@ -172,13 +172,20 @@ struct Driver {
     /// The one-shot timer at the deadline, with the instant it aims at.
     deadline_timer: Option<(u64, Timeout)>,
     listeners: Vec<EventListener>,
+    /// The last trusted input in this tab.
+    activity_seen: u64,
+    /// The last activity time shared with other tabs.
     activity_written: u64,
 }
 
 impl Driver {
+    /// The last trusted input in any tab: the shared value or this tab's
+    /// own, whichever is later, never later than now.
     fn last_activity(&self) -> Option<u64> {
         self.tracker.config().idle_ms()?;
-        self.store.last_activity()
+        let shared = self.store.last_activity().unwrap_or(0);
+        let seen = shared.max(self.activity_seen);
+        Some(seen.min(self.clock.now()))
     }
 
     fn apply(&mut self, step: Step, now: u64) -> Outcome {
@@ -199,8 +206,29 @@ impl Driver {
     }
 
     fn observe(&mut self, trigger: Trigger) -> Outcome {
+        let failed_before = self.store.failure().is_some();
         let pair = self.store.read();
-        let now = self.clock.now();
+        if !failed_before && self.store.failure().is_some() && self.tracker.state().is_signed_in() {
+            // Storage stopped answering mid-session: doubt means signed out.
+            let step = self.tracker.stop(Reason::Invalid);
+            return self.apply(
+                Step {
+                    remove: None,
+                    ..step
+                },
+                self.clock.now(),
+            );
+        }
+
+        // A pair this tab has not seen is a session started elsewhere, its
+        // set-time taken from `Date.now()` there: judge it by the same
+        // clock, not by a guard held over from before a clock change.
+        let known = self.tracker.session().map(|s| &s.pair);
+        let now = if !pair.is_torn() && !pair.is_empty() && known != Some(&pair) {
+            self.clock.restart()
+        } else {
+            self.clock.now()
+        };
         let activity = self.last_activity();
         let verifier = &self.verifier;
         let step = self
@@ -227,6 +255,7 @@ impl Driver {
         _ = self.store.write(&pair);
         if config.idle_ms().is_some() {
             self.store.set_last_activity(now);
+            self.activity_seen = now;
             self.activity_written = now;
         }
         let step = self.tracker.started(session, now, self.last_activity());
@@ -255,12 +284,23 @@ impl Driver {
             return None;
         }
         let now = self.clock.now();
+        self.activity_seen = now;
         if now.saturating_sub(self.activity_written) < ACTIVITY_WRITE_MS {
             return None;
         }
         self.activity_written = now;
         self.store.set_last_activity(now);
         Some(self.observe(Trigger::Check))
+    }
+
+    /// Shares activity seen since the last write, once the throttle allows.
+    fn flush_activity(&mut self) {
+        if self.activity_seen > self.activity_written
+            && self.clock.now().saturating_sub(self.activity_written) >= ACTIVITY_WRITE_MS
+        {
+            self.activity_written = self.activity_seen;
+            self.store.set_last_activity(self.activity_seen);
+        }
     }
 
     fn stop_timers(&mut self) {
@@ -296,7 +336,10 @@ fn sync_timers(driver: &Rc<RefCell<Driver>>, signals: Signals) {
         let ms = u32::try_from(d.tracker.config().interval.as_millis()).unwrap_or(u32::MAX);
         let weak = weak.clone();
         d.interval = Some(Interval::new(ms.min(i32::MAX as u32), move || {
-            with_driver(&weak, signals, |d| d.observe(Trigger::Check));
+            with_driver(&weak, signals, |d| {
+                d.flush_activity();
+                d.observe(Trigger::Check)
+            });
         }));
     }
 
@@ -324,7 +367,10 @@ fn sync_timers(driver: &Rc<RefCell<Driver>>, signals: Signals) {
                     if let Ok(mut d) = driver.try_borrow_mut() {
                         d.deadline_timer = None;
                     }
-                    run(&driver, signals, |d| d.observe(Trigger::Check));
+                    run(&driver, signals, |d| {
+                        d.flush_activity();
+                        d.observe(Trigger::Check)
+                    });
                 }
             });
             (at, timer)
@@ -522,6 +568,7 @@ pub fn provide_session(options: SessionOptions) -> SessionHandle {
         interval: None,
         deadline_timer: None,
         listeners: Vec::new(),
+        activity_seen: 0,
         activity_written: 0,
     }));
 

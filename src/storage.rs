@@ -270,15 +270,18 @@ impl Store {
             (TOKEN_KEY, &current.token, &expected.token),
             (SET_TIME_KEY, &current.set_time, &expected.set_time),
         ] {
+            // A removal refused is replaced by an empty value, which every
+            // tab reads as invalid: the end still reaches them all.
             if held.is_some()
                 && held == seen
                 && let Err(error) = self.backend.remove(key)
+                && self.backend.set(key, "").is_err()
             {
                 failed = Some(error);
             }
         }
         if let Some(error) = failed {
-            // The pair could not be removed; memory holds nothing, so this
+            // Neither removed nor blanked; memory holds nothing, so this
             // tab at least counts as signed out.
             self.fall_back(error, &StoredPair::default());
         }
@@ -383,6 +386,40 @@ mod tests {
 
         assert_eq!(store.read(), StoredPair::default());
         assert_eq!(store.failure(), Some(StorageError::Read));
+    }
+
+    /// Memory whose removals are refused.
+    struct NoRemove(MemoryBackend);
+
+    impl Backend for NoRemove {
+        fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+            self.0.get(key)
+        }
+
+        fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+            self.0.set(key, value)
+        }
+
+        fn remove(&self, _: &str) -> Result<(), StorageError> {
+            Err(StorageError::Remove)
+        }
+
+        fn is_shared(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn a_refused_removal_blanks_the_values_instead() {
+        let memory = MemoryBackend::default();
+        let mut store = Store::new(Rc::new(NoRemove(memory.clone())));
+        let pair = StoredPair::new("a.b.c", "1");
+        store.write(&pair).expect("writes");
+
+        store.remove_if(&pair);
+
+        assert_eq!(store.read(), StoredPair::new("", ""));
+        assert_eq!(store.failure(), None, "still shared with other tabs");
     }
 
     #[test]

@@ -156,11 +156,12 @@ impl Payload {
         };
         let exp = seconds(self.exp, "exp")?;
         let iat = seconds(self.iat, "iat")?;
-        seconds(self.nbf, "nbf")?;
+        let nbf = seconds(self.nbf, "nbf")?;
         Ok(Claims {
             sub: self.sub,
             iat,
             exp,
+            nbf,
             jti: self.jti,
         })
     }
@@ -316,6 +317,7 @@ impl DemoIssuer {
             sub: Some(self.subject.clone()),
             iat: Some(set_time_ms / 1000),
             exp: Some(token_exp(set_time_ms, timeout_ms)),
+            nbf: None,
             jti: Some(jti.to_owned()),
         };
         let payload = serde_json::to_vec(&claims).map_err(|_| TokenError::Key)?;

@@ -389,3 +389,47 @@ fn guarded_now_never_runs_backwards() {
         assert_eq!(guarded_now(wall, anchor, elapsed), now);
     }
 }
+
+#[test]
+fn a_set_time_ahead_within_the_leeway_counts_from_now() {
+    let cfg = config(60);
+    let ahead = T0 + 59_000;
+    let token = DemoIssuer::new(DEMO_SECRET, "demo")
+        .expect("key")
+        .issue(ahead, cfg.timeout, "id")
+        .expect("signs");
+    let pair = StoredPair::new(token, ahead.to_string());
+
+    let session = check(&pair, &cfg, T0).expect("within the leeway");
+    let no_exp = Session {
+        claims: claims(Some(ahead / 1000), None),
+        ..session.clone()
+    };
+
+    assert_eq!(session.set_time, T0);
+    assert_eq!(
+        deadline(&no_exp, &cfg, None).at,
+        T0 + 60_000,
+        "never lengthened"
+    );
+}
+
+#[test]
+fn a_token_not_yet_valid_beyond_the_leeway_is_invalid() {
+    let cfg = config(60);
+    let verify = |nbf: u64| {
+        move |_: &str| {
+            Ok(Claims {
+                nbf: Some(nbf),
+                ..claims(Some(T0 / 1000), Some(T0 / 1000 + 60))
+            })
+        }
+    };
+    let pair = StoredPair::new("t", T0.to_string());
+
+    assert_eq!(
+        check_pair(&pair, verify(T0 / 1000 + 3600), &cfg, T0).map(|_| ()),
+        Err(Invalid::NotYetValid)
+    );
+    assert!(check_pair(&pair, verify(T0 / 1000 + 30), &cfg, T0).is_ok());
+}
