@@ -22,23 +22,21 @@ pub trait Clock {
 /// backwards between two [`Clock::restart`]s: setting the wall clock back
 /// never lengthens a running session.
 ///
-/// The guard is the larger of the last reading and the wall clock at the
-/// last restart plus `performance.now()` elapsed since, so a wall clock
-/// jumping forward (sleep) is followed, and one set back is not.
+/// Each reading is the larger of the wall clock and the previous reading
+/// plus the `performance.now()` time elapsed since, so a wall clock jumping
+/// forward (sleep) is followed, and one set back is not.
 #[derive(Debug)]
 pub struct BrowserClock {
-    anchor_wall: Cell<u64>,
-    anchor_mono: Cell<f64>,
     last: Cell<u64>,
+    last_mono: Cell<f64>,
 }
 
 impl BrowserClock {
-    /// A clock anchored at this instant.
+    /// A clock reading the wall clock now.
     pub fn new() -> Self {
         let clock = Self {
-            anchor_wall: Cell::new(0),
-            anchor_mono: Cell::new(0.0),
             last: Cell::new(0),
+            last_mono: Cell::new(0.0),
         };
         clock.restart();
         clock
@@ -68,18 +66,25 @@ impl Default for BrowserClock {
 
 impl Clock for BrowserClock {
     fn now(&self) -> u64 {
-        let elapsed = (Self::mono() - self.anchor_mono.get()).max(0.0);
-        let now =
-            guarded_now(Self::wall(), self.anchor_wall.get(), elapsed as u64).max(self.last.get());
+        let mono = Self::mono();
+        // Whole milliseconds only, carrying the fraction to the next
+        // reading, so that frequent readings do not drift.
+        let elapsed = (mono - self.last_mono.get()).max(0.0).floor();
+        let wall = Self::wall();
+        let now = guarded_now(wall, self.last.get(), elapsed as u64);
+        if now == wall && wall > self.last.get().saturating_add(elapsed as u64) {
+            self.last_mono.set(mono);
+        } else {
+            self.last_mono.set(self.last_mono.get() + elapsed);
+        }
         self.last.set(now);
         now
     }
 
     fn restart(&self) -> u64 {
         let wall = Self::wall();
-        self.anchor_wall.set(wall);
-        self.anchor_mono.set(Self::mono());
         self.last.set(wall);
+        self.last_mono.set(Self::mono());
         wall
     }
 }

@@ -96,11 +96,14 @@ impl fmt::Display for ConfigIssue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let param = self.param;
         match &self.kind {
-            IssueKind::Invalid { value, error, used } => write!(
-                f,
-                "{param}: \"{value}\" {error}; using {}",
-                format_duration(*used)
-            ),
+            IssueKind::Invalid { value, error, used } => {
+                let outcome = if used.is_zero() && matches!(param, "warn" | "idle") {
+                    "it stays off".to_owned()
+                } else {
+                    format!("using {}", format_duration(*used))
+                };
+                write!(f, "{param}: \"{value}\" {error}; {outcome}")
+            }
             IssueKind::ZeroTimeout { default } => write!(
                 f,
                 "{param}: must be longer than zero; using the default {}",
@@ -391,6 +394,17 @@ mod tests {
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         assert_eq!(percent_decode("a+b%C3%A9"), "a bé");
         assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn a_bad_value_for_a_setting_that_is_off_says_off() {
+        let (_, issues) = Config::default().with_query("idle=xx");
+
+        assert!(
+            issues[0].to_string().ends_with("it stays off"),
+            "{}",
+            issues[0]
+        );
     }
 
     #[test]

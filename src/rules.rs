@@ -328,11 +328,11 @@ pub fn timer_delay(at: u64, now: u64) -> u32 {
     u32::try_from(delay).unwrap_or(u32::MAX)
 }
 
-/// "Now" that never runs backwards while a page lives: the wall clock, or,
-/// if it was set back, the wall clock at `anchor` plus the monotonic time
-/// elapsed since. A wall clock jumping forward (sleep) is followed.
-pub fn guarded_now(wall_now: u64, anchor_wall: u64, mono_elapsed: u64) -> u64 {
-    wall_now.max(anchor_wall.saturating_add(mono_elapsed))
+/// "Now" that never runs backwards: the wall clock, or, if it was set
+/// back, the previous reading plus the monotonic time elapsed since. A wall
+/// clock jumping forward (sleep) is followed.
+pub fn guarded_now(wall_now: u64, previous: u64, mono_elapsed: u64) -> u64 {
+    wall_now.max(previous.saturating_add(mono_elapsed))
 }
 
 #[cfg(test)]

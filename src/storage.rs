@@ -280,6 +280,9 @@ impl Store {
                 failed = Some(error);
             }
         }
+        // The shared activity time belongs to the session that ended; a
+        // session started since counts from its own set-time anyway.
+        _ = self.backend.remove(ACTIVITY_KEY);
         if let Some(error) = failed {
             // Neither removed nor blanked; memory holds nothing, so this
             // tab at least counts as signed out.
