@@ -32,7 +32,8 @@
 import fs from 'node:fs';
 import {
   REFERENCE_DIR, freePort, startStaticServer, launchBrowser, sleep, openPage,
-  pageProbe, watchErrors, summariseErrors, stats, countBy, table, machineNote, distNote, eachTarget,
+  pageProbe, watchErrors, stats, countBy, table, machineNote, distNote, eachTarget,
+  printFooter,
 } from './lib.mjs';
 
 const DIST = process.env.BENCH_DIST || '/tmp/bench-dist';
@@ -236,11 +237,7 @@ async function main() {
   console.log('');
   console.log(table(rows));
   console.log('');
-  const grouped = summariseErrors(errors);
-  console.log(`page errors/warnings/HTTP failures: ${grouped.length ? '' : 'none'}`);
-  for (const e of grouped) console.log(`  ${e}`);
-  console.log(`raw samples: ${JSON_OUT}`);
-  console.log(`total run time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  printFooter(errors, JSON_OUT, started);
 }
 
 main().catch((e) => {

@@ -337,3 +337,12 @@ export async function eachTarget(targets, f, serial = false) {
   }
   return out;
 }
+
+/** Prints the closing lines every benchmark ends with: errors seen, where the raw samples went, run time. */
+export function printFooter(errors, jsonOut, started) {
+  const grouped = summariseErrors(errors);
+  console.log(`page errors/warnings/HTTP failures: ${grouped.length ? '' : 'none'}`);
+  for (const e of grouped) console.log(`  ${e}`);
+  console.log(`raw samples: ${jsonOut}`);
+  console.log(`total run time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}

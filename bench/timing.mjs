@@ -17,7 +17,8 @@
 import fs from 'node:fs';
 import {
   REFERENCE_DIR, freePort, startStaticServer, launchBrowser, sleep, openPage, newContext,
-  summariseErrors, stats, countBy, table, machineNote, distNote, eachTarget as eachTargetIn,
+  stats, countBy, table, machineNote, distNote, eachTarget as eachTargetIn,
+  printFooter,
 } from './lib.mjs';
 
 const DIST = process.env.BENCH_DIST || '/tmp/bench-dist';
@@ -285,11 +286,7 @@ async function main() {
   console.log('');
   console.log(table(rows));
   console.log('');
-  const grouped = summariseErrors(errors);
-  console.log(`page errors/warnings/HTTP failures: ${grouped.length ? '' : 'none'}`);
-  for (const e of grouped) console.log(`  ${e}`);
-  console.log(`raw samples: ${JSON_OUT}`);
-  console.log(`total run time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  printFooter(errors, JSON_OUT, started);
 }
 
 main().catch((e) => {
