@@ -1,6 +1,8 @@
 //! Storage, timers, listeners and events in a real browser
 //! (wasm-bindgen-test in headless Chromium).
 #![cfg(target_arch = "wasm32")]
+// Test helpers outside `#[test]` functions may fail loudly.
+#![allow(clippy::expect_used)]
 
 use std::rc::Rc;
 use std::time::Duration;

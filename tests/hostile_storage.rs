@@ -1,6 +1,8 @@
 //! Arbitrary values in both keys: never a panic, never signed in unless the
 //! pair is a valid one.
 #![cfg(not(target_arch = "wasm32"))]
+// Test helpers outside `#[test]` functions may fail loudly.
+#![allow(clippy::expect_used)]
 
 use std::time::Duration;
 
