@@ -9,7 +9,6 @@ use crate::components::{
 };
 use crate::config::{Config, ConfigIssue};
 use crate::duration::format_duration;
-use crate::rules::State;
 use crate::session::{SessionOptions, provide_session};
 
 /// The demo page.
@@ -41,8 +40,9 @@ pub fn App() -> impl IntoView {
                     <div class="signed-in-view" hidden=move || !signed_in()>
                         <p class="signed-in-as">"Signed in as " <strong>"demo-user"</strong></p>
                         <RemainingTime/>
-                        // While expiring, the dialog holds the only "Log out".
-                        <div class="actions" hidden=move || session.state() != State::Active>
+                        // Stays while expiring, inert behind the modal dialog,
+                        // so that focus can return to it when the dialog closes.
+                        <div class="actions">
                             <LogoutButton/>
                         </div>
                     </div>

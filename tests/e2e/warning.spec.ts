@@ -80,12 +80,12 @@ test.describe('warning before the end', () => {
     await expect(stay).toBeVisible();
     await expect(logOut).toBeVisible();
 
-    // While expiring, the dialog holds the only "Log out", and the page
-    // behind the modal cannot be hit by the pointer.
-    await expect(page.getByRole('button', { name: 'Log out', exact: true })).toHaveCount(1);
-    const hit = await app.remaining.evaluate((element) => {
-      const r = element.getBoundingClientRect();
-      return document.elementFromPoint(r.x + 2, r.y + 2) === element;
+    // The page's own "Log out" stays, behind the modal: it cannot be hit by
+    // the pointer nor reached with Tab.
+    const pageLogOut = page.locator('.actions').getByRole('button', { name: 'Log out', exact: true });
+    const hit = await pageLogOut.evaluate((button) => {
+      const r = button.getBoundingClientRect();
+      return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === button;
     });
     expect(hit, 'the page behind the dialog is not hit').toBe(false);
     // Tab cycles through the dialog (and out to the browser, where the
@@ -121,6 +121,19 @@ test.describe('warning before the end', () => {
     await app.expectState('active');
     await app.runFor(5200);
     await app.expectState('signed-out', 'timeout');
+  });
+
+  test('focus returns where it was when the dialog closes', async ({ page }) => {
+    const { app, setTime } = await signedIn(page, 0);
+    await app.logOutButton.focus();
+    await untilWarned(app, setTime, setTime);
+    await expect(dialogOf(app).stay).toBeFocused();
+
+    await page.keyboard.press('Enter');
+    await app.expectState('active', 'none');
+    await waitForDialogCloses(page, 1);
+
+    await expect(app.logOutButton).toBeFocused();
   });
 
   test('Esc extends the session', async ({ page }) => {
