@@ -240,6 +240,13 @@ pub fn ExpiryWarning() -> impl IntoView {
                 let ours = closing.try_update_value(std::mem::take).unwrap_or(false);
                 if !ours && session.state() == State::Expiring {
                     stay();
+                    // With a warning as long as the timeout the new session
+                    // is expiring too: the dialog must stay available.
+                    if session.state() == State::Expiring
+                        && let Some(dialog) = dialog.get_untracked()
+                    {
+                        _ = dialog.show_modal();
+                    }
                 }
             }
         >

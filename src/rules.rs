@@ -210,12 +210,14 @@ pub fn check_pair(
     let claims = verify(token).map_err(Invalid::Token)?;
     if let Some(iat) = claims.iat {
         let iat_ms = iat.saturating_mul(1000);
-        if iat_ms > latest {
-            return Err(Invalid::IssuedInFuture);
-        }
+        // Checked first: a set-time that does not belong to its token is
+        // most likely half of another tab's write, whatever the clock says.
         // `iat` is whole seconds, so the set-time may be up to 999 ms past.
         if set_time.abs_diff(iat_ms) > config.leeway_ms().saturating_add(999) {
             return Err(Invalid::SetTimeMismatch);
+        }
+        if iat_ms > latest {
+            return Err(Invalid::IssuedInFuture);
         }
     }
 

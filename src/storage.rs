@@ -225,6 +225,10 @@ impl Store {
         let token = self.backend.get(TOKEN_KEY);
         let set_time = self.backend.get(SET_TIME_KEY);
         match (token, set_time) {
+            // Two blank values are a pair that could not be removed.
+            (Ok(Some(token)), Ok(Some(set_time))) if token.is_empty() && set_time.is_empty() => {
+                StoredPair::default()
+            }
             (Ok(token), Ok(set_time)) => StoredPair { token, set_time },
             (Err(error), _) | (_, Err(error)) => {
                 self.fall_back(error, &StoredPair::default());
@@ -235,7 +239,8 @@ impl Store {
 
     /// Writes a complete pair: the set-time first, then the token, so a
     /// token is never stored without its set-time. If either write fails,
-    /// both keys are removed again and the pair is kept in memory.
+    /// the previous values are put back (or removed when that fails too)
+    /// and the pair is kept in memory.
     ///
     /// # Errors
     ///
@@ -245,6 +250,7 @@ impl Store {
         let (Some(token), Some(set_time)) = (&pair.token, &pair.set_time) else {
             return Ok(());
         };
+        let previous = (self.backend.get(TOKEN_KEY), self.backend.get(SET_TIME_KEY));
         let written = self
             .backend
             .set(SET_TIME_KEY, set_time)
@@ -252,8 +258,14 @@ impl Store {
         match written {
             Ok(()) => Ok(()),
             Err(error) => {
-                _ = self.backend.remove(TOKEN_KEY);
-                _ = self.backend.remove(SET_TIME_KEY);
+                // Put back what was there, so other tabs keep the session
+                // they had; remove what cannot be put back.
+                for (key, value) in [(TOKEN_KEY, previous.0), (SET_TIME_KEY, previous.1)] {
+                    match value {
+                        Ok(Some(value)) if self.backend.set(key, &value).is_ok() => {}
+                        _ => _ = self.backend.remove(key),
+                    }
+                }
                 self.fall_back(error, pair);
                 Err(error)
             }
@@ -309,11 +321,13 @@ mod tests {
 
     use super::*;
 
-    /// A backend whose calls fail from the `fail_from`-th call on.
+    /// A backend whose get and set calls fail from the `fail_from`-th call
+    /// to the `fail_to`-th.
     struct Flaky {
         inner: MemoryBackend,
         calls: Cell<u32>,
         fail_from: u32,
+        fail_to: u32,
     }
 
     impl Flaky {
@@ -322,12 +336,20 @@ mod tests {
                 inner: MemoryBackend::default(),
                 calls: Cell::new(0),
                 fail_from,
+                fail_to: u32::MAX,
+            }
+        }
+
+        fn once(call: u32) -> Self {
+            Self {
+                fail_to: call,
+                ..Self::new(call)
             }
         }
 
         fn tick(&self) -> bool {
             self.calls.set(self.calls.get() + 1);
-            self.calls.get() >= self.fail_from
+            (self.fail_from..=self.fail_to).contains(&self.calls.get())
         }
     }
 
@@ -384,6 +406,24 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_renewal_puts_the_previous_pair_back() {
+        let flaky = Rc::new(Flaky::once(7));
+        let mut store = Store::new(flaky.clone());
+        let old = StoredPair::new("old.token.sig", "1");
+        store.write(&old).expect("first write");
+
+        // The first write reads twice and writes twice; the second reads
+        // the old values (5, 6), writes the set-time (7: refused).
+        assert_eq!(
+            store.write(&StoredPair::new("new.token.sig", "2")),
+            Err(StorageError::Write)
+        );
+
+        assert_eq!(flaky.inner.get(TOKEN_KEY), Ok(Some("old.token.sig".into())));
+        assert_eq!(flaky.inner.get(SET_TIME_KEY), Ok(Some("1".into())));
+    }
+
+    #[test]
     fn a_failed_read_counts_as_signed_out() {
         let mut store = Store::new(Rc::new(Flaky::new(1)));
 
@@ -421,7 +461,13 @@ mod tests {
 
         store.remove_if(&pair);
 
-        assert_eq!(store.read(), StoredPair::new("", ""));
+        assert_eq!(memory.get(TOKEN_KEY), Ok(Some(String::new())));
+        assert_eq!(memory.get(SET_TIME_KEY), Ok(Some(String::new())));
+        assert_eq!(
+            store.read(),
+            StoredPair::default(),
+            "blank values read as removed"
+        );
         assert_eq!(store.failure(), None, "still shared with other tabs");
     }
 

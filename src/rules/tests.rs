@@ -257,7 +257,9 @@ fn untrusted_pairs_name_the_failed_check() {
     let cfg = config(30);
     let good = signed_pair(T0, cfg.timeout);
     let token = good.token.clone().expect("token");
-    let future = signed_pair(T0 + 3_600_000, cfg.timeout);
+    // Issued 2 minutes ahead, stored with a set-time 1 minute ahead: the
+    // pair belongs together, but the token is from the future.
+    let future = signed_pair(T0 + 120_000, cfg.timeout);
 
     let cases = [
         (
@@ -299,7 +301,10 @@ fn untrusted_pairs_name_the_failed_check() {
             Invalid::SetTimeMismatch,
         ),
         (
-            StoredPair::new(future.token.clone().expect("token"), T0.to_string()),
+            StoredPair::new(
+                future.token.clone().expect("token"),
+                (T0 + 60_000).to_string(),
+            ),
             Invalid::IssuedInFuture,
         ),
         (

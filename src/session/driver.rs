@@ -142,8 +142,13 @@ impl Driver {
         // A pair this tab has not seen is a session started elsewhere, its
         // set-time taken from `Date.now()` there: judge it by the same
         // clock, not by a guard held over from before a clock change.
+        // Only a pair new in both values is a new session: one value new
+        // is half of a write in progress.
         let known = self.tracker.session().map(|s| &s.pair);
-        let now = if !pair.is_torn() && !pair.is_empty() && known != Some(&pair) {
+        let new_session = !pair.is_torn()
+            && !pair.is_empty()
+            && known.is_none_or(|k| k.token != pair.token && k.set_time != pair.set_time);
+        let now = if new_session {
             self.clock.restart()
         } else {
             self.clock.now()
@@ -214,7 +219,8 @@ impl Driver {
 
     /// Shares activity seen since the last write, once the throttle allows.
     fn flush_activity(&mut self) {
-        if self.activity_seen > self.activity_written
+        if self.tracker.state().is_signed_in()
+            && self.activity_seen > self.activity_written
             && self.clock.now().saturating_sub(self.activity_written) >= ACTIVITY_WRITE_MS
         {
             self.activity_written = self.activity_seen;

@@ -24,6 +24,26 @@ test.describe('clock changes', () => {
     expect(await stored(a.page, SET_TIME_KEY)).not.toBeNull();
   });
 
+  test('a renewal in one tab after the clock went back beyond the leeway keeps both tabs signed in', async ({
+    context,
+  }) => {
+    const start = await freezeContextClock(context);
+    const query = { timeout: '20s', warn: '10s', interval: '250ms' };
+    const [a, b] = await openTabs(context, [query, query]);
+    await a.logIn();
+    await context.clock.runFor(10_000);
+    await context.clock.setSystemTime(start + 10_000 - HOUR);
+    await context.clock.runFor(500);
+
+    await b.page.bringToFront();
+    await b.page.getByTestId('expiry-dialog').getByRole('button', { name: 'Stay signed in' }).click();
+    for (let i = 0; i < 8; i++) await context.clock.runFor(250);
+
+    await a.expectState('active', 'none');
+    await b.expectState('active', 'none');
+    expect(await stored(a.page, SET_TIME_KEY)).not.toBeNull();
+  });
+
   test('the clock set forward, then back, never gives time back', async ({ page }) => {
     const app = new SessionPage(page);
     const start = await app.freezeClock();

@@ -98,4 +98,18 @@ test.describe('idle timeout', () => {
     await b.expectState('signed-out', 'idle');
     await b.expectStorageEmpty();
   });
+
+  test('the last-activity key stays removed after log-out', async ({ page }) => {
+    const { app } = await idleTab(page);
+    await app.runFor(2500);
+    await page.mouse.move(60, 60);
+    await page.mouse.move(120, 90);
+    await app.runFor(500);
+
+    await app.logOut();
+    await app.runFor(3000);
+
+    expect(await stored(page, ACTIVITY_KEY)).toBeNull();
+    await app.expectStorageEmpty();
+  });
 });

@@ -227,4 +227,24 @@ test.describe('warning before the end', () => {
     await a.expectState('expiring');
     await b.expectState('expiring');
   });
+
+  test('a close the app did not make keeps a dialog when the warning is as long as the timeout', async ({
+    page,
+  }) => {
+    const app = new SessionPage(page);
+    await app.freezeClock();
+    await app.open({ timeout: '20s', warn: '20s', interval: '250ms' });
+    await app.logIn();
+    await app.expectState('expiring');
+    const before = await app.storage();
+
+    await dialogOf(app).dialog.evaluate((d) => (d as HTMLDialogElement).close());
+
+    // The close counts as "stay": a new session, still expiring, and the
+    // dialog open again so that its buttons stay reachable.
+    await expect.poll(async () => (await app.storage()).token).not.toBe(before.token);
+    await app.expectState('expiring', 'none');
+    await expect.poll(() => dialogOf(app).isOpen()).toBe(true);
+    await expect(dialogOf(app).stay).toBeVisible();
+  });
 });
