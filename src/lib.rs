@@ -27,14 +27,32 @@
 //! ```no_run
 //! use leptos::prelude::*;
 //! use leptos_jwt_session::Config;
-//! use leptos_jwt_session::components::{LoginButton, SessionStatus};
+//! use leptos_jwt_session::components::{
+//!     ExpiryWarning, LoginButton, LogoutButton, RemainingTime, SessionStatus, SignedOutNotice,
+//! };
 //! use leptos_jwt_session::session::{SessionOptions, provide_session};
 //!
 //! #[component]
 //! fn Shell() -> impl IntoView {
-//!     let options = SessionOptions::demo(Config::default()).ok()?;
-//!     provide_session(options);
-//!     Some(view! { <SessionStatus><LoginButton/></SessionStatus> })
+//!     let Ok(options) = SessionOptions::demo(Config::default()) else {
+//!         return view! { <p role="alert">"The session could not start."</p> }.into_any();
+//!     };
+//!     let session = provide_session(options);
+//!     let signed_in = move || session.state().is_signed_in();
+//!     view! {
+//!         <SessionStatus>
+//!             <div hidden=signed_in>
+//!                 <SignedOutNotice/>
+//!                 <LoginButton/>
+//!             </div>
+//!             <div hidden=move || !signed_in()>
+//!                 <RemainingTime/>
+//!                 <LogoutButton/>
+//!             </div>
+//!             <ExpiryWarning/>
+//!         </SessionStatus>
+//!     }
+//!     .into_any()
 //! }
 //! ```
 #![deny(missing_docs)]
