@@ -115,8 +115,10 @@ impl Tracker {
     /// the token's `iat`) may be another tab's write in progress: a storage
     /// event or a read never ends a session over it, and a regular check
     /// ends it as `invalid` only when the same pair is still there at the
-    /// next regular check. Anything else that fails a check ends the
-    /// session as `invalid` at once.
+    /// next regular check. Once this tab's own session is past its end,
+    /// such a pair ends it for the session's own reason, and only what is
+    /// left of this tab's pair is removed. Anything else that fails a check
+    /// ends the session as `invalid` at once.
     pub fn observe(
         &mut self,
         trigger: Trigger,
