@@ -14,8 +14,9 @@ case ":$PATH:" in *":$REPO_ROOT/node_modules/.bin:"*) ;; *) PATH="$REPO_ROOT/nod
 export PATH
 unset _cargo_bin
 
-# wasm-bindgen-test-runner drives Chromium through this driver; the browser's
-# flags come from webdriver.json next to Cargo.toml.
+# wasm-bindgen-test-runner drives Chromium through this driver (and Firefox
+# through geckodriver when GECKODRIVER is set instead, see scripts/test.sh);
+# the browsers' flags and prefs come from webdriver.json next to Cargo.toml.
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"
 # Seconds the runner waits for a browser test suite (its default, 20, is tight on 2 cores).
@@ -25,4 +26,5 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 # Versions the project pins.
 export TRUNK_VERSION="0.21.14"
+export GECKODRIVER_VERSION="0.37.1"
 export WASM_OPT_VERSION="version_132"

@@ -74,6 +74,27 @@ else
   elapsed "$t0"
 fi
 
+# --- Firefox ESR and geckodriver (the browser tests run in Firefox too) ---------
+t0=$(date +%s)
+if [ -x /usr/bin/firefox-esr ]; then
+  step "firefox-esr: present"
+else
+  step "firefox-esr: installing with apt"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y firefox-esr
+  elapsed "$t0"
+fi
+t0=$(date +%s)
+have_gd="$(geckodriver --version 2>/dev/null | head -n 1 || true)"
+case "$have_gd" in
+  "geckodriver $GECKODRIVER_VERSION"*) step "geckodriver $GECKODRIVER_VERSION: present" ;;
+  *)
+    step "geckodriver $GECKODRIVER_VERSION: installing (found: ${have_gd:-none})"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --force
+    elapsed "$t0"
+    ;;
+esac
+
 # --- npm packages (Playwright, binaryen's wasm-opt, axe-core) -------------------
 t0=$(date +%s)
 stamp="node_modules/.setup-stamp"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test layer, stopping at the first failure:
 #   formatting, clippy (native and wasm32), native unit tests, wasm-bindgen
-#   tests in headless Chromium, the release build, and the Playwright
+#   tests in headless Chromium and Firefox, the release build, and the Playwright
 #   end-to-end suite against dist/ served on 127.0.0.1:4173.
 # Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
@@ -52,6 +52,11 @@ layer "cargo test (native)" cargo test
 # CHROMEDRIVER, webdriver.json). The demo binary's test harness is included
 # but has no tests ("no tests to run!").
 layer "cargo test (wasm32, headless Chromium)" \
+  cargo test --target wasm32-unknown-unknown --lib --tests
+# The same tests in Firefox ESR. webdriver.json points its proxy at a closed
+# local port, so Firefox's background services reach no other host.
+layer "cargo test (wasm32, headless Firefox)" \
+  env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
   cargo test --target wasm32-unknown-unknown --lib --tests
 layer "trunk build --release" trunk build --release
 layer "playwright (e2e)" playwright test --config tests/e2e/playwright.config.ts
