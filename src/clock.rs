@@ -72,10 +72,12 @@ impl Clock for BrowserClock {
         let elapsed = (mono - self.last_mono.get()).max(0.0).floor();
         let wall = Self::wall();
         let now = guarded_now(wall, self.last.get(), elapsed as u64);
-        if now == wall && wall > self.last.get().saturating_add(elapsed as u64) {
-            self.last_mono.set(mono);
-        } else {
+        if now > wall {
             self.last_mono.set(self.last_mono.get() + elapsed);
+        } else {
+            // The wall clock leads (sleep, or simply on time): restart the
+            // monotonic count from here.
+            self.last_mono.set(mono);
         }
         self.last.set(now);
         now

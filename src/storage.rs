@@ -114,13 +114,7 @@ impl WebBackend {
     ///
     /// [`StorageError::Unavailable`] when the getter throws or returns null.
     pub fn local() -> Result<Self, StorageError> {
-        let storage = web_sys::window()
-            .and_then(|w| w.local_storage().ok().flatten())
-            .ok_or(StorageError::Unavailable)?;
-        Ok(Self {
-            storage,
-            shared: true,
-        })
+        Self::open(web_sys::Window::local_storage, true)
     }
 
     /// `window.sessionStorage`: survives reloads of this tab only.
@@ -129,13 +123,17 @@ impl WebBackend {
     ///
     /// [`StorageError::Unavailable`] when the getter throws or returns null.
     pub fn session() -> Result<Self, StorageError> {
+        Self::open(web_sys::Window::session_storage, false)
+    }
+
+    fn open(
+        getter: fn(&web_sys::Window) -> Result<Option<web_sys::Storage>, wasm_bindgen::JsValue>,
+        shared: bool,
+    ) -> Result<Self, StorageError> {
         let storage = web_sys::window()
-            .and_then(|w| w.session_storage().ok().flatten())
+            .and_then(|w| getter(&w).ok().flatten())
             .ok_or(StorageError::Unavailable)?;
-        Ok(Self {
-            storage,
-            shared: false,
-        })
+        Ok(Self { storage, shared })
     }
 }
 
