@@ -222,12 +222,13 @@ impl Store {
     pub fn read(&mut self) -> StoredPair {
         let token = self.backend.get(TOKEN_KEY);
         let set_time = self.backend.get(SET_TIME_KEY);
+        // A blank value is one that could not be removed: read it as absent.
+        let present = |value: Option<String>| value.filter(|v| !v.is_empty());
         match (token, set_time) {
-            // Two blank values are a pair that could not be removed.
-            (Ok(Some(token)), Ok(Some(set_time))) if token.is_empty() && set_time.is_empty() => {
-                StoredPair::default()
-            }
-            (Ok(token), Ok(set_time)) => StoredPair { token, set_time },
+            (Ok(token), Ok(set_time)) => StoredPair {
+                token: present(token),
+                set_time: present(set_time),
+            },
             (Err(error), _) | (_, Err(error)) => {
                 self.fall_back(error, &StoredPair::default());
                 StoredPair::default()
@@ -274,17 +275,23 @@ impl Store {
     /// the token first. Another tab may have written a new session in
     /// between; that one is left alone.
     pub fn remove_if(&mut self, expected: &StoredPair) {
-        let current = self.read();
         let mut failed = None;
-        for (key, held, seen) in [
-            (TOKEN_KEY, &current.token, &expected.token),
-            (SET_TIME_KEY, &current.set_time, &expected.set_time),
+        for (key, seen) in [
+            (TOKEN_KEY, &expected.token),
+            (SET_TIME_KEY, &expected.set_time),
         ] {
-            // A removal refused is replaced by an empty value, which every
-            // tab reads as invalid: the end still reaches them all.
-            if held.is_some()
-                && held == seen
+            // A blank value (read as absent) goes too. A removal refused is
+            // replaced by a blank value, which every tab reads as removed:
+            // the end still reaches them all.
+            let held = match self.backend.get(key) {
+                Ok(held) => held,
+                Err(_) => continue,
+            };
+            let blank = held.as_deref() == Some("");
+            let ours = held.is_some() && (held == *seen || blank);
+            if ours
                 && let Err(error) = self.backend.remove(key)
+                && !blank
                 && self.backend.set(key, "").is_err()
             {
                 failed = Some(error);

@@ -38,6 +38,9 @@ pub enum TokenError {
     Header,
     /// The header says `alg: none`: the token is unsigned.
     Unsigned,
+    /// The header lists critical extensions (`crit`), which this verifier
+    /// does not understand.
+    CriticalExtension,
     /// Signed with an algorithm this verifier does not accept.
     Algorithm,
     /// The signature does not match the header and payload.
@@ -57,6 +60,9 @@ impl fmt::Display for TokenError {
             Self::Encoding => f.write_str("token has a part that is not base64url"),
             Self::Header => f.write_str("token header is not JSON naming a known algorithm"),
             Self::Unsigned => f.write_str("token is unsigned (alg none)"),
+            Self::CriticalExtension => {
+                f.write_str("token header lists critical extensions that are not understood")
+            }
             Self::Algorithm => {
                 f.write_str("token is signed with an algorithm that is not accepted")
             }
@@ -171,6 +177,8 @@ impl Payload {
 #[derive(Deserialize)]
 struct HeaderFields {
     alg: Option<String>,
+    /// Extensions the reader must understand; this one understands none.
+    crit: Option<IgnoredAny>,
 }
 
 /// The header `{"alg":"HS256","typ":"JWT"}`, base64url-encoded.
@@ -201,6 +209,9 @@ fn split(token: &str) -> Result<(Algorithm, &str, &str, &str), TokenError> {
         return Err(TokenError::Unsigned);
     }
     let alg = Algorithm::from_str(&alg).map_err(|_| TokenError::Header)?;
+    if fields.crit.is_some() {
+        return Err(TokenError::CriticalExtension);
+    }
     Ok((alg, header, payload, signature))
 }
 
@@ -383,6 +394,7 @@ mod tests {
         let signed_body = format!("{}.{}", parts[0], parts[1]);
         let none_header = b64(r#"{"alg":"none","typ":"JWT"}"#);
         let hs512_header = b64(r#"{"alg":"HS512","typ":"JWT"}"#);
+        let crit_header = b64(r#"{"alg":"HS256","crit":["exp"],"exp":1}"#);
 
         let cases = [
             (String::new(), TokenError::Shape),
@@ -414,6 +426,10 @@ mod tests {
                 TokenError::Algorithm,
             ),
             (
+                format!("{crit_header}.{}.{}", parts[1], parts[2]),
+                TokenError::CriticalExtension,
+            ),
+            (
                 with_payload(&good, r#"{"sub":"admin","exp":9999999999}"#),
                 TokenError::Signature,
             ),
@@ -439,6 +455,7 @@ mod tests {
 
     #[test]
     fn signed_payloads_with_bad_claims_are_rejected() {
+        crypto::install();
         let key = EncodingKey::from_secret(DEMO_SECRET).expect("key");
         let sign = |claims: &serde_json::Value| {
             let header = jsonwebtoken::Header::new(Algorithm::HS256);
@@ -475,6 +492,7 @@ mod tests {
 
     #[test]
     fn a_signed_payload_that_is_not_json_is_rejected() {
+        crypto::install();
         let key = EncodingKey::from_secret(DEMO_SECRET).expect("key");
         let message = format!("{HS256_HEADER}.{}", b64("not json"));
         let signature =

@@ -143,9 +143,20 @@ impl Tracker {
             return step;
         }
 
+        // A valid pair that shares exactly one value with this tab's session
+        // is most likely another tab's renewal half written: wait for the
+        // rest, and judge it at the next regular check if it is still there.
+        let half_new = self.session.as_ref().is_some_and(|known| {
+            !pair.is_torn()
+                && (known.pair.token == pair.token) != (known.pair.set_time == pair.set_time)
+        });
+        let seen_before = trigger == Trigger::Check && self.suspect.as_ref() == Some(pair);
         let checked = match &self.session {
             Some(known) if known.pair == *pair => Ok(known.clone()),
-            _ => check_pair(pair, verify, &self.config, now),
+            _ => match check_pair(pair, verify, &self.config, now) {
+                Ok(_) if half_new && !seen_before => Err(Invalid::SetTimeMismatch),
+                checked => checked,
+            },
         };
         let session = match checked {
             Ok(session) => session,
