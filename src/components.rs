@@ -159,7 +159,7 @@ pub fn StorageNotice() -> impl IntoView {
 }
 
 /// What a screen reader hears about the time left: whole minutes above
-/// two minutes, then 90, 60, 30, 15 and 10 seconds. Changes only at those
+/// two minutes, then 120, 90, 60, 30, 15 and 10 seconds or less. Changes only at those
 /// steps, so the polite live region is not chatty.
 fn coarse_announcement(remaining_ms: u64) -> String {
     let seconds = remaining_ms.div_ceil(1000);
@@ -171,7 +171,7 @@ fn coarse_announcement(remaining_ms: u64) -> String {
         .rev()
         .find(|s| seconds <= *s)
         .unwrap_or(120);
-    format!("Less than {step} seconds left.")
+    format!("{step} seconds or less left.")
 }
 
 /// The warning before the end: a modal alert dialog with "Stay signed in"
@@ -279,12 +279,12 @@ mod tests {
         let cases = [
             (600_000, "About 10 minutes left."),
             (121_000, "About 3 minutes left."),
-            (120_000, "Less than 120 seconds left."),
-            (61_000, "Less than 90 seconds left."),
-            (59_001, "Less than 60 seconds left."),
-            (20_000, "Less than 30 seconds left."),
-            (9_000, "Less than 10 seconds left."),
-            (0, "Less than 10 seconds left."),
+            (120_000, "120 seconds or less left."),
+            (61_000, "90 seconds or less left."),
+            (59_001, "60 seconds or less left."),
+            (20_000, "30 seconds or less left."),
+            (9_000, "10 seconds or less left."),
+            (0, "10 seconds or less left."),
         ];
         for (ms, text) in cases {
             assert_eq!(coarse_announcement(ms), text, "{ms}");

@@ -76,8 +76,8 @@ pub enum IssueKind {
         /// The interval as given.
         given: Duration,
     },
-    /// The warning lead is not shorter than the timeout: every session
-    /// warns from its start.
+    /// The warning lead is not shorter than the timeout (or the idle
+    /// timeout): every session warns from its start.
     WarnFromStart,
 }
 
@@ -111,7 +111,7 @@ impl fmt::Display for ConfigIssue {
             ),
             IssueKind::WarnFromStart => write!(
                 f,
-                "{param}: not shorter than the timeout, so the warning opens at log-in"
+                "{param}: not shorter than the timeout or idle, so the warning opens at log-in"
             ),
             IssueKind::IntervalRaised { given } => write!(
                 f,
@@ -200,7 +200,12 @@ impl Config {
                 },
             });
         }
-        if !self.warn.is_zero() && self.warn >= self.timeout {
+        let idle = if self.idle.is_zero() {
+            self.timeout
+        } else {
+            self.idle
+        };
+        if !self.warn.is_zero() && self.warn >= self.timeout.min(idle) {
             issues.push(ConfigIssue {
                 param: "warn",
                 kind: IssueKind::WarnFromStart,
@@ -414,6 +419,14 @@ mod tests {
         assert_eq!(issues.len(), 1);
         assert_eq!(issues[0].param, "warn");
         assert!(!issues[0].is_error());
+    }
+
+    #[test]
+    fn a_warning_as_long_as_the_idle_timeout_is_reported() {
+        let (_, issues) = Config::default().with_query("idle=3s");
+
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].param, "warn");
     }
 
     #[test]

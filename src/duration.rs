@@ -28,7 +28,7 @@ impl fmt::Display for DurationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Empty => "is empty",
-            Self::NotANumber => "does not start with a whole number",
+            Self::NotANumber => "is not a whole number followed by a unit",
             Self::UnknownUnit => "needs a unit of ms, s, m or h",
             Self::TooLarge => "is longer than 100 years",
         })
